@@ -1,0 +1,10 @@
+export { PostgresStore } from "./postgres";
+export { RedisStore } from "./redis";
+export { MongodbStore } from "./mongodb";
+export { ElasticsearchStore } from "./elasticsearch";
+export { ClickhouseStore } from "./clickhouse";
+export { Neo4jStore } from "./neo4j";
+export { RENDERERS } from "./targets";
+export * from "./shared/types";
+export type { StoreArgs, StoreOutputs } from "./shared/store";
+export type { StoreSpec } from "./shared/spec";

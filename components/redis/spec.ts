@@ -1,0 +1,57 @@
+import type { RedisConfig } from "../../stacks/config/stores";
+import { CATALOG } from "../shared/catalog";
+import type { SpecSecrets, StoreSpec } from "../shared/spec";
+import { redisServerArgs, type RedisServerSettings } from "./settings";
+
+/** The server settings of a Redis store's config. */
+export function redisServerSettings(cfg: RedisConfig): RedisServerSettings {
+  return {
+    maxmemoryMb: cfg.maxmemoryMb,
+    maxmemoryPolicy: cfg.maxmemoryPolicy,
+    appendonly: cfg.appendonly,
+    appendfsync: cfg.appendfsync,
+    timeoutSeconds: cfg.timeoutSeconds,
+  };
+}
+
+/**
+ * Redis as a container. The password reaches redis-server through the
+ * environment (never the container's command line); every other argument is
+ * `redisServerArgs`, the same function the test harness starts Redis with.
+ */
+export function redisSpec(cfg: RedisConfig, secrets: SpecSecrets): StoreSpec {
+  const server = redisServerSettings(cfg);
+  return {
+    kind: "redis",
+    image: cfg.image ?? CATALOG.redis.image,
+    command: [
+      "sh",
+      "-c",
+      'exec redis-server "$@" --requirepass "$REDIS_PASSWORD"',
+      "redis-server",
+      ...redisServerArgs(server),
+      "--dir",
+      "/data",
+    ],
+    env: {},
+    secretEnv: { REDIS_PASSWORD: secrets.adminPassword },
+    ports: [{ name: "client", containerPort: 6379, hostPort: cfg.port }],
+    healthcheck: {
+      shell: 'REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli -h 127.0.0.1 ping | grep -q PONG',
+      intervalSeconds: 5,
+      timeoutSeconds: 3,
+      retries: 20,
+      startPeriodSeconds: 5,
+    },
+    dataPath: "/data",
+    memoryMb: cfg.memoryMb ?? CATALOG.redis.memoryMb,
+    settings: {
+      maxmemory: `${server.maxmemoryMb}mb`,
+      "maxmemory-policy": server.maxmemoryPolicy,
+      appendonly: server.appendonly ? "yes" : "no",
+      appendfsync: server.appendfsync,
+      timeout: server.timeoutSeconds,
+      appUser: cfg.appUser,
+    },
+  };
+}

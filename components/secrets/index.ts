@@ -1,0 +1,59 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { PolystoreConfig } from "../../stacks/config/schema";
+import { DotEnvFile } from "../shared/dotenv";
+import { renderDotEnv } from "../shared/env";
+import type { SharedInfra } from "../shared/target";
+import type { StoreKind, Target } from "../shared/types";
+
+/** One enabled store as the secret writers see it. */
+export interface SinkStore {
+  kind: StoreKind;
+  target: Target;
+  /** Application environment variables (secret). */
+  env: pulumi.Output<Record<string, string>>;
+}
+
+/** What a secret writer receives. */
+export interface SinkContext {
+  config: PolystoreConfig;
+  stack: string;
+  tags: Record<string, string>;
+  stores: SinkStore[];
+  shared: SharedInfra;
+}
+
+/** Where one store's connection secret was written. */
+export interface SinkResult {
+  /** `env-file`, `aws-secrets-manager`, `kubernetes-secret`. */
+  sink: string;
+  /** Stores covered. */
+  stores: StoreKind[];
+  /** File path, secret ARN/name, or namespace/name. */
+  location: pulumi.Output<string>;
+  resources: pulumi.Resource[];
+}
+
+/** A writer of connection secrets. Returns undefined when it is off for this stack. */
+export type SecretSink = (ctx: SinkContext) => SinkResult | undefined;
+
+/** `.env.<stack>` (mode 0600), on by default when a store uses the docker or external target. */
+export const envFileSink: SecretSink = (ctx) => {
+  const cfg = ctx.config.connectionSecrets.envFile;
+  const local = ctx.stores.filter((s) => s.target === "docker" || s.target === "external");
+  if (!(cfg.enabled ?? local.length > 0)) return undefined;
+  const stores = cfg.enabled ? ctx.stores : local;
+  const path = cfg.path ?? `.env.${ctx.stack}`;
+  const content = pulumi
+    .all(stores.map((s) => s.env))
+    .apply((envs) =>
+      renderDotEnv(
+        envs.map((vars, i) => ({ title: stores[i].kind, vars })),
+        `polystore stack ${ctx.stack}: application connection details`,
+      ),
+    );
+  const file = new DotEnvFile("env-file", { path, content });
+  return { sink: "env-file", stores: stores.map((s) => s.kind), location: pulumi.output(path), resources: [file] };
+};
+
+/** Every secret writer, in order; target modules add theirs. */
+export const SINKS: SecretSink[] = [envFileSink];

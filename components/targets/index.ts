@@ -1,0 +1,19 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { PolystoreConfig } from "../../stacks/config/schema";
+import { createDockerNetwork, renderDocker } from "../docker";
+import { renderExternal } from "../external";
+import type { TargetRenderer } from "../shared/target";
+import type { Target } from "../shared/types";
+
+/** Every target's renderer. */
+export const RENDERERS: Partial<Record<Target, TargetRenderer>> = {
+  docker: renderDocker,
+  external: renderExternal,
+};
+
+/** Creates what a target's stores share (network, namespace, subnet group...), once per stack. */
+export type SharedFactory = (cfg: PolystoreConfig, stack: string, tags: Record<string, string>, parent?: pulumi.Resource) => unknown;
+
+export const SHARED: Partial<Record<Target, SharedFactory>> = {
+  docker: (cfg, stack, tags, parent) => createDockerNetwork(stack, cfg.docker, tags, parent),
+};

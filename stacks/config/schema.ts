@@ -1,0 +1,57 @@
+import { z } from "zod";
+import { STORE_KINDS, TARGETS } from "../../components/shared/types";
+import { awsSchema } from "./aws";
+import { dockerSchema } from "./docker";
+import { kubernetesSchema } from "./kubernetes";
+import { storesSchema } from "./stores";
+
+/** `polystore:initScripts`: how init scripts are applied after a store is up. */
+const initScriptsSchema = z.strictObject({
+  /** Apply init scripts as part of `pulumi up`. Default true. */
+  enabled: z.boolean().default(true),
+  /** Root folder of the per-store script folders, relative to the project. Default `init-scripts`. */
+  dir: z.string().min(1).default("init-scripts"),
+  /** How long the runner waits for a store to answer, in seconds. Default 300. */
+  timeoutSeconds: z.number().int().min(5).default(300),
+});
+
+/** `polystore:connectionSecrets`: where applications' connection details are written. */
+const connectionSecretsSchema = z.strictObject({
+  /** A `.env.<stack>` file (mode 0600). Default: on when a store uses the docker or external target. */
+  envFile: z
+    .strictObject({
+      enabled: z.boolean().optional(),
+      /** Path of the file relative to the project root. Default `.env.<stack>`. */
+      path: z.string().min(1).optional(),
+    })
+    .prefault({}),
+  /** One AWS Secrets Manager secret per store. Default: on when a store uses the aws target. */
+  awsSecretsManager: z.strictObject({ enabled: z.boolean().optional(), prefix: z.string().min(1).optional() }).prefault({}),
+  /** One Kubernetes Secret per stack. Default: on when a store uses the kubernetes target. */
+  kubernetesSecret: z.strictObject({ enabled: z.boolean().optional(), name: z.string().min(1).optional() }).prefault({}),
+});
+
+/** The whole `polystore:` configuration namespace. */
+export const configSchema = z.strictObject({
+  /** Default target for every store. Default `docker`. */
+  target: z.enum(TARGETS).default("docker"),
+  /** The stores to provision, each with its settings. A listed store is enabled unless `enabled: false`. */
+  stores: storesSchema,
+  /** Team that owns the stack (tag `owner`). */
+  owner: z.string().min(1).optional(),
+  /** Cost centre (tag `cost-centre`). */
+  costCentre: z.string().min(1).optional(),
+  /** Extra tags/labels for everything that takes them. */
+  tags: z.record(z.string(), z.string()).default({}),
+  docker: dockerSchema.prefault({}),
+  kubernetes: kubernetesSchema.optional(),
+  aws: awsSchema.optional(),
+  initScripts: initScriptsSchema.prefault({}),
+  connectionSecrets: connectionSecretsSchema.prefault({}),
+});
+
+export type PolystoreConfig = z.output<typeof configSchema>;
+
+/** Keys of `configSchema` in the order they are documented. */
+export const TOP_LEVEL_KEYS = Object.keys(configSchema.shape);
+export { STORE_KINDS };
