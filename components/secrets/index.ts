@@ -4,6 +4,11 @@ import { DotEnvFile } from "../shared/dotenv";
 import { renderDotEnv } from "../shared/env";
 import type { SharedInfra } from "../shared/target";
 import type { StoreKind, Target } from "../shared/types";
+import { awsSecretsManagerSink } from "./aws-secrets-manager";
+import { kubernetesSecretSink } from "./kubernetes-secret";
+
+export { awsSecretsManagerSink, awsSecretName } from "./aws-secrets-manager";
+export { kubernetesSecretSink } from "./kubernetes-secret";
 
 /** One enabled store as the secret writers see it. */
 export interface SinkStore {
@@ -56,4 +61,4 @@ export const envFileSink: SecretSink = (ctx) => {
 };
 
 /** Every secret writer, in order; target modules add theirs. */
-export const SINKS: SecretSink[] = [envFileSink];
+export const SINKS: SecretSink[] = [envFileSink, awsSecretsManagerSink, kubernetesSecretSink];

@@ -55,9 +55,12 @@ export interface RenderedStore {
   options?: Record<string, string>;
   /**
    * How init scripts run: `local` (default) from the machine running Pulumi,
-   * `target` when the target ran them itself (e.g. a Kubernetes Job).
+   * `target` when the target ran them itself (e.g. a Kubernetes Job), `none`
+   * when `pulumi up` must not run them (e.g. `polystore:aws.initScripts: none`:
+   * stores unreachable from the machine running Pulumi; `npm run migrate` is
+   * run from inside the network instead).
    */
-  init?: "local" | "target";
+  init?: "local" | "target" | "none";
 }
 
 /** Renders one store onto one target. */

@@ -1,13 +1,17 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { PolystoreConfig } from "../../stacks/config/schema";
+import { createAwsInfra, renderAws } from "../aws";
 import { createDockerNetwork, renderDocker } from "../docker";
 import { renderExternal } from "../external";
+import { createKubernetesInfra, renderKubernetes } from "../kubernetes";
 import type { TargetRenderer } from "../shared/target";
 import type { Target } from "../shared/types";
 
 /** Every target's renderer. */
 export const RENDERERS: Partial<Record<Target, TargetRenderer>> = {
   docker: renderDocker,
+  kubernetes: renderKubernetes,
+  aws: renderAws,
   external: renderExternal,
 };
 
@@ -16,4 +20,6 @@ export type SharedFactory = (cfg: PolystoreConfig, stack: string, tags: Record<s
 
 export const SHARED: Partial<Record<Target, SharedFactory>> = {
   docker: (cfg, stack, tags, parent) => createDockerNetwork(stack, cfg.docker, tags, parent),
+  kubernetes: (cfg, stack, tags, parent) => createKubernetesInfra(cfg, stack, tags, parent),
+  aws: (cfg, stack) => createAwsInfra(cfg, stack),
 };

@@ -71,5 +71,86 @@ const dockerFits: ConfigCheck = (cfg, problems) => {
   }
 };
 
+/** The AWS service a Redis store on aws becomes: MemoryDB unless set, or unless AOF is off. */
+export function redisAwsService(cfg: PolystoreConfig): "memorydb" | "elasticache" {
+  const r = cfg.stores.redis;
+  return r?.aws?.service ?? (r?.appendonly === false ? "elasticache" : "memorydb");
+}
+
+/** Stores on aws need the existing network, something allowed in, and settings the service can honour. */
+const awsNetwork: ConfigCheck = (cfg, problems) => {
+  const onAws = enabledKinds(cfg).filter((k) => storeTarget(cfg, k) === "aws");
+  for (const kind of enabledKinds(cfg)) {
+    const s = cfg.stores[kind] as { aws?: unknown };
+    if (s.aws !== undefined && !onAws.includes(kind)) {
+      problems.push(`${keyPath(["stores", kind, "aws"])}: only used with target aws, but the target is ${storeTarget(cfg, kind)}`);
+    }
+  }
+  if (onAws.length === 0) return;
+  const list = onAws.join(", ");
+  const aws = cfg.aws;
+  if (!aws?.vpcId) {
+    problems.push(`${keyPath(["aws", "vpcId"])}: required when a store's target is aws (${list}): the id of the existing VPC the stores are placed in, e.g. vpc-0123456789abcdef0`);
+  }
+  if (!aws?.subnetIds) {
+    problems.push(`${keyPath(["aws", "subnetIds"])}: required when a store's target is aws (${list}): at least two private subnet ids of that VPC in different Availability Zones`);
+  }
+  if (!aws || (aws.allowedCidrs.length === 0 && aws.allowedSecurityGroupIds.length === 0)) {
+    problems.push(
+      `${keyPath(["aws", "allowedSecurityGroupIds"])}: expected at least one security group or CIDR (${keyPath(["aws", "allowedCidrs"])}) allowed to connect; otherwise neither applications nor the init runner can reach ${list}`,
+    );
+  }
+};
+
+const awsRedis: ConfigCheck = (cfg, problems) => {
+  const r = cfg.stores.redis;
+  if (!r?.enabled || storeTarget(cfg, "redis") !== "aws") return;
+  const service = redisAwsService(cfg);
+  if (service === "elasticache" && r.appendonly) {
+    problems.push(
+      `${keyPath(["stores", "redis", "aws", "service"])}: ElastiCache has no AOF persistence, but ${keyPath(["stores", "redis", "appendonly"])} is true; use service memorydb (every write kept in a Multi-AZ transaction log) or set appendonly: false to accept losing writes since the last snapshot`,
+    );
+  }
+  if (service === "memorydb" && !/^[a-z][a-z0-9-]*$/.test(r.appUser)) {
+    problems.push(`${keyPath(["stores", "redis", "appUser"])}: MemoryDB user names allow only lower-case letters, digits and -, got ${JSON.stringify(r.appUser)}`);
+  }
+  if (r.aws?.automaticFailover === true && (r.aws.replicas ?? (cfg.aws?.production ? 1 : 0)) < 1) {
+    problems.push(`${keyPath(["stores", "redis", "aws", "automaticFailover"])}: needs at least one replica (${keyPath(["stores", "redis", "aws", "replicas"])} >= 1)`);
+  }
+};
+
+const awsSearch: ConfigCheck = (cfg, problems) => {
+  const e = cfg.stores.elasticsearch;
+  if (!e?.enabled || storeTarget(cfg, "elasticsearch") !== "aws") return;
+  const count = e.aws?.instanceCount ?? (cfg.aws?.production ? 2 : 1);
+  if ((e.aws?.zoneAwareness ?? count >= 2) && count % 2 !== 0) {
+    problems.push(`${keyPath(["stores", "elasticsearch", "aws", "instanceCount"])}: zone awareness over two Availability Zones needs an even number of nodes, got ${count}`);
+  }
+};
+
+/** Kubernetes stores need a runner image for their init Jobs; per-store blocks only where used. */
+const kubernetesTarget: ConfigCheck = (cfg, problems) => {
+  const onK8s = enabledKinds(cfg).filter((k) => storeTarget(cfg, k) === "kubernetes");
+  for (const kind of enabledKinds(cfg)) {
+    if (cfg.stores[kind]!.kubernetes !== undefined && !onK8s.includes(kind)) {
+      problems.push(`${keyPath(["stores", kind, "kubernetes"])}: only used with target kubernetes, but the target is ${storeTarget(cfg, kind)}`);
+    }
+  }
+  if (onK8s.length > 0 && cfg.initScripts.enabled && !cfg.kubernetes?.runnerImage) {
+    problems.push(
+      `${keyPath(["kubernetes", "runnerImage"])}: required when a store's target is kubernetes (${onK8s.join(", ")}) and init scripts are enabled: a pinned image of this project that runs the init Jobs inside the cluster (or set ${keyPath(["initScripts", "enabled"])}: false)`,
+    );
+  }
+};
+
 /** Every cross-field rule; target modules add theirs here. */
-export const CONFIG_CHECKS: ConfigCheck[] = [atLeastOneStore, externalEndpoints, awsServices, dockerFits];
+export const CONFIG_CHECKS: ConfigCheck[] = [
+  atLeastOneStore,
+  externalEndpoints,
+  awsServices,
+  dockerFits,
+  awsNetwork,
+  awsRedis,
+  awsSearch,
+  kubernetesTarget,
+];

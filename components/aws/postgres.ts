@@ -1,0 +1,104 @@
+import * as aws from "@pulumi/aws";
+import { awsStoreSchemas } from "../../stacks/config/aws";
+import type { PostgresConfig } from "../../stacks/config/stores";
+import type { RenderContext, RenderedStore } from "../shared/target";
+import { adminPassword, awsInfra, awsName, prodDefault, storeSecurityGroup, storeTags } from "./network";
+
+/** PostgreSQL's client port on RDS. */
+export const RDS_POSTGRES_PORT = 5432;
+
+/**
+ * The RDS parameters polystore sets: TLS forced for every client, SCRAM
+ * password hashing, and the configured `max_connections` (static: applied
+ * at the next reboot).
+ */
+export function rdsPostgresParameters(s: PostgresConfig): aws.types.input.rds.ParameterGroupParameter[] {
+  return [
+    { name: "rds.force_ssl", value: "1" },
+    { name: "password_encryption", value: "scram-sha-256" },
+    { name: "max_connections", value: String(s.maxConnections), applyMethod: "pending-reboot" },
+  ];
+}
+
+/**
+ * PostgreSQL on Amazon RDS: a DB subnet group over the configured private
+ * subnets, a security group admitting only what config allows on 5432, a
+ * parameter group forcing TLS, an encrypted gp3 instance that is not publicly
+ * accessible, with automated backups (default 7 days; the seeds' RPO is 24 h)
+ * and, in production, Multi-AZ, deletion protection and a final snapshot.
+ *
+ * The master user is the store's generated admin identity (a Pulumi secret),
+ * not `manageMasterUserPassword`: the init runner reads its credentials from
+ * the stack's `connections` output, which a Secrets-Manager-managed password
+ * would never reach.
+ */
+export function renderRdsPostgres(ctx: RenderContext): RenderedStore {
+  const infra = awsInfra(ctx);
+  const s = ctx.settings as PostgresConfig;
+  const a = s.aws ?? awsStoreSchemas.postgres.parse({});
+  const prod = infra.config.production;
+  const tags = storeTags(ctx);
+  const opts = { parent: ctx.parent };
+
+  const subnetGroup = new aws.rds.SubnetGroup(
+    `${ctx.name}-subnets`,
+    { ...infra.region, description: `polystore ${infra.stack} ${ctx.kind}`, subnetIds: infra.config.subnetIds, tags },
+    opts,
+  );
+  const sg = storeSecurityGroup(ctx, infra, RDS_POSTGRES_PORT);
+  const params = new aws.rds.ParameterGroup(
+    `${ctx.name}-params`,
+    {
+      ...infra.region,
+      family: `postgres${a.engineVersion.split(".")[0]}`,
+      description: `polystore ${infra.stack} ${ctx.kind}: TLS forced, SCRAM passwords`,
+      parameters: rdsPostgresParameters(s),
+      tags,
+    },
+    opts,
+  );
+
+  const finalSnapshot = prodDefault(infra, a.finalSnapshot);
+  const db = new aws.rds.Instance(
+    `${ctx.name}-db`,
+    {
+      ...infra.region,
+      engine: "postgres",
+      engineVersion: a.engineVersion,
+      instanceClass: a.instanceClass ?? (prod ? "db.m7g.large" : "db.t4g.micro"),
+      allocatedStorage: a.allocatedStorageGb,
+      maxAllocatedStorage: Math.max(a.maxAllocatedStorageGb, a.allocatedStorageGb),
+      storageType: "gp3",
+      storageEncrypted: true,
+      kmsKeyId: infra.config.kmsKeyArn,
+      dbName: s.database,
+      username: s.adminUser,
+      password: adminPassword(ctx),
+      port: RDS_POSTGRES_PORT,
+      parameterGroupName: params.name,
+      dbSubnetGroupName: subnetGroup.name,
+      vpcSecurityGroupIds: [sg.id],
+      publiclyAccessible: false,
+      multiAz: prodDefault(infra, a.multiAz),
+      backupRetentionPeriod: a.backupRetentionDays,
+      copyTagsToSnapshot: true,
+      deleteAutomatedBackups: !prod,
+      deletionProtection: prodDefault(infra, a.deletionProtection),
+      skipFinalSnapshot: !finalSnapshot,
+      finalSnapshotIdentifier: finalSnapshot ? awsName(["polystore", infra.stack, ctx.name, "final"], 255) : undefined,
+      autoMinorVersionUpgrade: true,
+      caCertIdentifier: "rds-ca-rsa2048-g1",
+      enabledCloudwatchLogsExports: ["postgresql"],
+      tags,
+    },
+    opts,
+  );
+
+  return {
+    host: db.address,
+    port: db.port,
+    tls: true,
+    ready: [db],
+    init: infra.config.initScripts === "local" ? "local" : "none",
+  };
+}

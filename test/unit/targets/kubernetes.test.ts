@@ -1,0 +1,244 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { isSecretInput } from "../../util/mocks";
+import { isSecretOutput, valueOf } from "../../util/outputs";
+import { STORE_KINDS, type StoreKind } from "../../../components/shared/types";
+import { clickhouseSpec } from "../../../components/clickhouse";
+import { elasticsearchSpec } from "../../../components/elasticsearch";
+import { mongodbSpec } from "../../../components/mongodb";
+import { neo4jSpec } from "../../../components/neo4j";
+import { postgresSpec } from "../../../components/postgres";
+import { redisSpec } from "../../../components/redis";
+import { FS_GROUP, INIT_CONNECTION_ENV, initCommand, readInitScripts } from "../../../components/kubernetes";
+import { parseConfig } from "../../../stacks/config";
+import type { StoreSpec } from "../../../components/shared/spec";
+import type { RenderContext } from "../../../components/shared/target";
+import { evaluate, inputs, ofType, problemsOf, resource, type Evaluated } from "./harness";
+
+const RUNNER = "registry.example.com/platform/polystore-runner:0.1.0";
+/** Test stack: all six stores on kubernetes. */
+const ALL_ON_K8S = {
+  target: "kubernetes",
+  owner: "data-team",
+  costCentre: "cc-42",
+  kubernetes: { runnerImage: RUNNER, storageClassName: "gp3" },
+  stores: {
+    postgres: { kubernetes: { storageGb: 20 } },
+    redis: {},
+    mongodb: {},
+    elasticsearch: {},
+    clickhouse: { database: "analytics" },
+    neo4j: { kubernetes: { storageClassName: "fast-ssd", cpuLimit: "2" } },
+  },
+};
+
+/** The spec each store renders from (the same builders Docker uses), with a stand-in password. */
+function specOf(kind: StoreKind): StoreSpec {
+  const cfg = parseConfig(ALL_ON_K8S).stores;
+  const secrets = { adminPassword: "x" };
+  switch (kind) {
+    case "postgres": return postgresSpec(cfg.postgres!, secrets);
+    case "redis": return redisSpec(cfg.redis!, secrets);
+    case "mongodb": return mongodbSpec(cfg.mongodb!, secrets);
+    case "elasticsearch": return elasticsearchSpec(cfg.elasticsearch!, secrets);
+    case "clickhouse": return clickhouseSpec(cfg.clickhouse!, secrets);
+    case "neo4j": return neo4jSpec(cfg.neo4j!, secrets);
+  }
+}
+
+let k8s: Evaluated;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const sts = (kind: string): Record<string, any> => inputs(resource(k8s.registered, "apps/v1:StatefulSet", `${kind}-statefulset`));
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const container = (kind: string): Record<string, any> => sts(kind).spec.template.spec.containers[0];
+
+beforeAll(async () => {
+  k8s = await evaluate(ALL_ON_K8S, "review-3");
+});
+
+describe("kubernetes target: one namespace per stack", () => {
+  it("creates namespace polystore-<stack>, labelled with the stack's tags, with the ambient provider", () => {
+    const ns = ofType(k8s.registered, "core/v1:Namespace");
+    expect(ns).toHaveLength(1);
+    expect(inputs(ns[0]!).metadata.name).toBe("polystore-review-3");
+    expect(inputs(ns[0]!).metadata.labels).toMatchObject({ "polystore.io/stack": "review-3", "polystore.io/owner": "data-team", "polystore.io/cost-centre": "cc-42" });
+    expect(ofType(k8s.registered, "pulumi:providers:kubernetes")).toHaveLength(0); // ambient cluster access
+  });
+
+  it("puts every store's resources in that namespace", () => {
+    const namespaced = k8s.registered.filter((r) => r.type.startsWith("kubernetes:") && !r.type.endsWith("Namespace"));
+    expect(namespaced.length).toBeGreaterThanOrEqual(6 * 7);
+    for (const r of namespaced) expect(inputs(r).metadata.namespace, `${r.type} ${r.name}`).toBe("polystore-review-3");
+  });
+});
+
+describe.each(STORE_KINDS)("kubernetes target: %s as a StatefulSet", (kind) => {
+  it("renders the same image, command, env and health check as Docker", () => {
+    const spec = specOf(kind);
+    const c = container(kind);
+    expect(c.image).toBe(spec.image);
+    expect(c.args).toEqual(spec.command);
+    expect(c.command).toBeUndefined(); // the image's entrypoint stays, as on Docker
+    const plain = Object.fromEntries(c.env.filter((e: { value?: string }) => e.value !== undefined).map((e: { name: string; value: string }) => [e.name, e.value]));
+    expect(plain).toEqual(spec.env);
+    expect(c.readinessProbe.exec.command).toEqual(["sh", "-c", spec.healthcheck.shell]);
+    expect(c.startupProbe.exec.command).toEqual(["sh", "-c", spec.healthcheck.shell]);
+    expect(c.livenessProbe.tcpSocket.port).toBe(spec.ports.find((p) => p.name === "client")!.containerPort);
+    expect(c.ports.map((p: { containerPort: number }) => p.containerPort)).toEqual(spec.ports.map((p) => p.containerPort));
+  });
+
+  it("takes passwords from its admin Secret through secretKeyRef, never as literal values", () => {
+    const spec = specOf(kind);
+    const c = container(kind);
+    const refs = c.env.filter((e: { valueFrom?: unknown }) => e.valueFrom);
+    expect(refs.map((e: { name: string }) => e.name)).toEqual(Object.keys(spec.secretEnv));
+    for (const r of refs) expect(r.valueFrom.secretKeyRef).toEqual({ name: `${kind}-admin`, key: r.name });
+    expect(JSON.stringify(sts(kind))).not.toContain("mock-");
+    const secret = resource(k8s.registered, "core/v1:Secret", `${kind}-admin`);
+    expect(isSecretInput(secret.inputs.stringData)).toBe(true);
+    expect(Object.keys(inputs(secret).stringData)).toEqual(Object.keys(spec.secretEnv));
+    expect(JSON.stringify(inputs(secret).stringData)).toContain(`mock-${kind}-admin-password-pw`);
+  });
+
+  it("limits memory to the spec's memoryMb and requests the same, with CPU from config", () => {
+    const r = container(kind).resources;
+    const mb = `${specOf(kind).memoryMb}Mi`;
+    expect(r.requests.memory).toBe(mb);
+    expect(r.limits.memory).toBe(mb);
+    expect(r.requests.cpu).toBe("250m");
+    expect(r.limits.cpu).toBe(kind === "neo4j" ? "2" : "1");
+  });
+
+  it("keeps its data on a PVC template that is retained on delete and scale-down", () => {
+    const s = sts(kind).spec;
+    expect(s.replicas).toBe(1);
+    expect(s.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: "Retain", whenScaled: "Retain" });
+    const t = s.volumeClaimTemplates[0];
+    expect(t.metadata.name).toBe("data");
+    expect(t.spec.accessModes).toEqual(["ReadWriteOnce"]);
+    expect(t.spec.resources.requests.storage).toBe(kind === "postgres" ? "20Gi" : "10Gi");
+    expect(t.spec.storageClassName).toBe(kind === "neo4j" ? "fast-ssd" : "gp3");
+    expect(container(kind).volumeMounts).toEqual([{ name: "data", mountPath: specOf(kind).dataPath }]);
+    expect(s.template.spec.securityContext.fsGroup).toBe(FS_GROUP[kind]);
+    expect(s.template.spec.enableServiceLinks).toBe(false);
+  });
+
+  it("has a headless Service governing it and a ClusterIP Service clients use", async () => {
+    const headless = inputs(resource(k8s.registered, "core/v1:Service", `${kind}-headless`));
+    const svc = inputs(resource(k8s.registered, "core/v1:Service", `${kind}-service`));
+    expect(headless.spec.clusterIP).toBe("None");
+    expect(sts(kind).spec.serviceName).toBe(`${kind}-headless`);
+    expect(svc.spec.type).toBe("ClusterIP");
+    expect(svc.metadata.name).toBe(kind);
+    expect(svc.spec.selector).toEqual(sts(kind).spec.selector.matchLabels);
+    expect(await valueOf(k8s.program.stores[kind]!.host)).toBe(`${kind}.polystore-review-3.svc.cluster.local`);
+    expect(sts(kind).metadata.annotations["pulumi.com/skipAwait"]).toBe("false");
+  });
+
+  it("runs its init scripts as a Job in the namespace, after the StatefulSet is ready", () => {
+    const jobs = ofType(k8s.registered, "batch/v1:Job").filter((j) => j.name.startsWith(`${kind}-init-`));
+    expect(jobs).toHaveLength(1);
+    const job = jobs[0]!;
+    const hash = job.name.slice(`${kind}-init-`.length);
+    expect(hash).toMatch(/^[0-9a-f]{10}$/);
+    const j = inputs(job);
+    const c = j.spec.template.spec.containers[0];
+    expect(c.image).toBe(RUNNER);
+    expect(c.command).toEqual(["npm", "run", "migrate", "--", "apply", "--store", kind, "--connections-env", "POLYSTORE_INIT_CONNECTION"]);
+    expect(c.env).toEqual([{ name: INIT_CONNECTION_ENV, valueFrom: { secretKeyRef: { name: `${kind}-init-connection-mock`, key: INIT_CONNECTION_ENV } } }]);
+    expect(c.volumeMounts).toEqual([{ name: "scripts", mountPath: `/app/init-scripts/${kind}`, readOnly: true }]);
+    expect(j.spec.template.spec.volumes).toEqual([{ name: "scripts", configMap: { name: `${kind}-init-scripts-${hash}-mock` } }]);
+    expect(j.spec.template.spec.restartPolicy).toBe("Never");
+    expect(j.metadata.annotations["pulumi.com/skipAwait"]).toBe("false");
+    expect(job.dependencies!.some((u) => u.endsWith(`::${kind}-statefulset`))).toBe(true);
+  });
+
+  it("mounts exactly the files of its init-scripts folder from an immutable ConfigMap", () => {
+    const job = ofType(k8s.registered, "batch/v1:Job").find((j) => j.name.startsWith(`${kind}-init-`))!;
+    const hash = job.name.slice(`${kind}-init-`.length);
+    const cm = inputs(resource(k8s.registered, "core/v1:ConfigMap", `${kind}-init-scripts-${hash}`));
+    expect(cm.immutable).toBe(true);
+    const dir = path.resolve("init-scripts", kind);
+    const files = fs.readdirSync(dir).filter((f) => !f.startsWith(".") && fs.statSync(path.join(dir, f)).isFile()).sort();
+    expect(Object.keys(cm.data ?? {}).sort()).toEqual(files);
+    for (const f of files) expect(cm.data[f]).toBe(fs.readFileSync(path.join(dir, f), "utf8").replace(/\r\n/g, "\n"));
+  });
+
+  it("gives the Job the admin + app connection in a Secret (secret input), reaching the store inside the cluster", () => {
+    const secret = resource(k8s.registered, "core/v1:Secret", `${kind}-init-connection`);
+    expect(isSecretInput(secret.inputs.stringData)).toBe(true);
+    const conn = JSON.parse(inputs(secret).stringData[INIT_CONNECTION_ENV])[kind];
+    expect(conn).toMatchObject({ kind, host: `${kind}.polystore-review-3.svc.cluster.local`, tls: false });
+    expect(conn.admin.password).toBe(`mock-${kind}-admin-password-pw`);
+    expect(conn.app.password).toBe(`mock-${kind}-app-password-pw`);
+  });
+});
+
+describe("kubernetes target: init, secrets, options", () => {
+  it("does not run init scripts from the machine running Pulumi", () => {
+    expect(k8s.localInit).toEqual([]);
+  });
+
+  it("uses the runner command line of stacks/migrate.ts", () => {
+    expect(initCommand("neo4j").join(" ")).toBe("npm run migrate -- apply --store neo4j --connections-env POLYSTORE_INIT_CONNECTION");
+  });
+
+  it("names the Job after a hash of the scripts: a changed script makes a new Job", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "polystore-scripts-"));
+    const ctx = { kind: "postgres", settings: { initScripts: dir }, config: { initScripts: { dir: "init-scripts" } } } as unknown as RenderContext;
+    fs.writeFileSync(path.join(dir, "001_a.sql"), "CREATE TABLE a (id int);\n");
+    const first = readInitScripts(ctx);
+    expect(readInitScripts(ctx).hash).toBe(first.hash);
+    fs.writeFileSync(path.join(dir, "001_a.sql"), "CREATE TABLE a (id bigint);\n");
+    const changed = readInitScripts(ctx);
+    expect(changed.hash).not.toBe(first.hash);
+    fs.writeFileSync(path.join(dir, "002_b.sql"), "SELECT 1;\n");
+    expect(readInitScripts(ctx).hash).not.toBe(changed.hash);
+    expect(Object.keys(readInitScripts(ctx).files)).toEqual(["001_a.sql", "002_b.sql"]);
+    fs.rmSync(dir, { recursive: true });
+    expect(() => readInitScripts(ctx)).toThrow(/polystore:stores\.postgres\.initScripts: .* is not a folder/);
+  });
+
+  it("writes one Kubernetes Secret with every store's application variables (secret input)", async () => {
+    const secrets = ofType(k8s.registered, "core/v1:Secret").filter((s) => s.name === "connections-secret");
+    expect(secrets).toHaveLength(1);
+    expect(inputs(secrets[0]!).metadata.name).toBe("polystore-connections");
+    expect(isSecretInput(secrets[0]!.inputs.stringData)).toBe(true);
+    expect(inputs(secrets[0]!).stringData).toEqual(await valueOf(k8s.program.outputs.env));
+    expect(inputs(secrets[0]!).stringData.DATABASE_URL).toBe("postgresql://app_user:mock-postgres-app-password-pw@postgres.polystore-review-3.svc.cluster.local:5432/app");
+    expect(await valueOf(k8s.program.outputs.connectionSecrets)).toEqual([
+      { sink: "kubernetes-secret", stores: [...STORE_KINDS], location: "polystore-review-3/polystore-connections" },
+    ]);
+    expect(await isSecretOutput(k8s.program.outputs.connections)).toBe(true);
+  });
+
+  it("uses a provider from a secret kubeconfig, an existing namespace, and no Jobs when init scripts are off", async () => {
+    const e = await evaluate(
+      {
+        ...ALL_ON_K8S,
+        kubernetes: { kubeconfig: "apiVersion: v1\nkind: Config\n", context: "prod", namespace: "data", createNamespace: false },
+        initScripts: { enabled: false },
+      },
+      "review-4",
+    );
+    const provider = resource(e.registered, "pulumi:providers:kubernetes", "kubernetes");
+    expect(isSecretInput(provider.inputs.kubeconfig)).toBe(true);
+    expect(inputs(provider).context).toBe("prod");
+    expect(ofType(e.registered, "core/v1:Namespace")).toHaveLength(0);
+    expect(ofType(e.registered, "batch/v1:Job")).toHaveLength(0);
+    expect(inputs(resource(e.registered, "apps/v1:StatefulSet", "redis-statefulset")).metadata.namespace).toBe("data");
+  });
+
+  it("requires a runner image when init scripts run in the cluster, and rejects a floating one", () => {
+    const missing = problemsOf({ ...ALL_ON_K8S, kubernetes: {} });
+    expect(missing.find((l) => l.startsWith("polystore:kubernetes.runnerImage:"))).toContain("required when a store's target is kubernetes");
+    const latest = problemsOf({ ...ALL_ON_K8S, kubernetes: { runnerImage: "polystore-runner:latest" } });
+    expect(latest.find((l) => l.startsWith("polystore:kubernetes.runnerImage:"))).toContain("pinned");
+    const blocked = problemsOf({ target: "docker", stores: { redis: { kubernetes: {} } } });
+    expect(blocked[0]).toContain("polystore:stores.redis.kubernetes: only used with target kubernetes");
+    const badNs = problemsOf({ ...ALL_ON_K8S, kubernetes: { runnerImage: RUNNER, namespace: "Data_NS" } });
+    expect(badNs[0]).toContain("polystore:kubernetes.namespace");
+  });
+});
