@@ -32,15 +32,20 @@ export function appEnv(c: StoreConnection): Record<string, string> {
         REDIS_PASSWORD: app.password,
         REDIS_DB: "0",
       };
-    case "mongodb":
+    case "mongodb": {
+      // DocumentDB keeps users in `admin` and has no retryable writes (options set by the aws target).
+      const params = [`authSource=${c.options?.authSource ?? db}`];
+      if (tls) params.push("tls=true");
+      if (c.options?.retryWrites) params.push(`retryWrites=${c.options.retryWrites}`);
       return {
-        MONGODB_URL: `mongodb://${e(app.user)}:${e(app.password)}@${host}:${port}/${db}?authSource=${db}${tls ? "&tls=true" : ""}`,
+        MONGODB_URL: `mongodb://${e(app.user)}:${e(app.password)}@${host}:${port}/${db}?${params.join("&")}`,
         MONGODB_HOST: base.HOST,
         MONGODB_PORT: base.PORT,
         MONGODB_DB: db,
         MONGODB_USER: app.user,
         MONGODB_PASSWORD: app.password,
       };
+    }
     case "elasticsearch":
       return {
         ELASTICSEARCH_URL: `${tls ? "https" : "http"}://${host}:${port}`,
