@@ -1,4 +1,5 @@
+import { createInitScripts } from "../components/init/resource";
 import type { InitHook } from "../components/shared/store";
 
-/** Runs each store's init scripts through Pulumi once the store is ready. */
-export const initHook: InitHook | undefined = undefined;
+/** Runs each store's init scripts through Pulumi as soon as that store is ready. */
+export const initHook: InitHook = (name, args, parent) => createInitScripts(name, args, parent);

@@ -108,7 +108,8 @@ export function renderElastiCacheRedis(ctx: RenderContext): RenderedStore {
       autoMinorVersionUpgrade: true,
       tags,
     },
-    opts,
+    // AWS has no deletion-protection flag for this service: Pulumi refuses to delete it instead.
+    { ...opts, protect: prodDefault(infra, a.deletionProtection) },
   );
 
   return {

@@ -92,7 +92,8 @@ export function renderMemoryDbRedis(ctx: RenderContext): RenderedStore {
       autoMinorVersionUpgrade: true,
       tags,
     },
-    opts,
+    // AWS has no deletion-protection flag for this service: Pulumi refuses to delete it instead.
+    { ...opts, protect: prodDefault(infra, a.deletionProtection) },
   );
 
   return {

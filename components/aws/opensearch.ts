@@ -5,7 +5,7 @@ import { awsStoreSchemas } from "../../stacks/config/aws";
 import type { ElasticsearchConfig } from "../../stacks/config/stores";
 import { secretCredentials } from "../shared/identity";
 import type { RenderContext, RenderedStore } from "../shared/target";
-import { awsInfra, awsName, storeSecurityGroup, storeTags } from "./network";
+import { awsInfra, awsName, prodDefault, storeSecurityGroup, storeTags } from "./network";
 
 /** OpenSearch Service domains in a VPC answer HTTPS on 443. */
 export const OPENSEARCH_PORT = 443;
@@ -70,7 +70,8 @@ export function renderOpenSearch(ctx: RenderContext): RenderedStore {
       },
       tags,
     },
-    opts,
+    // AWS has no deletion-protection flag for this service: Pulumi refuses to delete it instead.
+    { ...opts, protect: prodDefault(infra, a.deletionProtection) },
   );
 
   const policy = new aws.opensearch.DomainPolicy(

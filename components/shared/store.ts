@@ -10,7 +10,13 @@ import type { Credentials, StoreConnection, StoreKind, Target } from "./types";
 /** Runs a store's init scripts once it is ready (see components/init). */
 export type InitHook = (
   name: string,
-  args: { kind: StoreKind; connection: pulumi.Output<StoreConnection>; scriptsDir: string; ready: pulumi.Resource[] },
+  args: {
+    kind: StoreKind;
+    connection: pulumi.Output<StoreConnection>;
+    scriptsDir: string;
+    ready: pulumi.Resource[];
+    waitTimeoutSeconds: number;
+  },
   parent: pulumi.Resource,
 ) => pulumi.Resource | undefined;
 
@@ -105,6 +111,17 @@ export function createStore(
   const database = databaseName(kind, settings);
   const options: Record<string, string> = { ...(rendered.options ?? {}) };
   if (kind === "postgres") options.ownerRole = (settings as { ownerRole: string }).ownerRole;
+  if (kind === "redis") {
+    // What the init runner's CONFIG GET check compares against.
+    const r = settings as { maxmemoryMb: number; maxmemoryPolicy: string; appendonly: boolean; appendfsync: string };
+    Object.assign(options, {
+      maxmemoryMb: String(r.maxmemoryMb),
+      maxmemoryPolicy: r.maxmemoryPolicy,
+      appendonly: r.appendonly ? "yes" : "no",
+      appendfsync: r.appendfsync,
+      ...options,
+    });
+  }
   if (ext?.appPassword) options.manageAppUser = "false";
 
   const connection = pulumi.secret(
@@ -116,7 +133,11 @@ export function createStore(
   const scriptsDir = settings.initScripts ?? `${args.config.initScripts.dir}/${kind}`;
   const init =
     args.config.initScripts.enabled && (rendered.init ?? "local") === "local" && args.init
-      ? args.init(`${name}-init`, { kind, connection, scriptsDir, ready: rendered.ready }, parent)
+      ? args.init(
+          `${name}-init`,
+          { kind, connection, scriptsDir, ready: rendered.ready, waitTimeoutSeconds: args.config.initScripts.timeoutSeconds },
+          parent,
+        )
       : undefined;
 
   return {

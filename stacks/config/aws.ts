@@ -56,6 +56,8 @@ export const awsStoreSchemas = {
     replicas: z.number().int().min(0).max(5).optional(),
     /** Promote a replica when the primary fails (needs replicas >= 1). Default: `polystore:aws.production`. */
     automaticFailover: z.boolean().optional(),
+    /** Refuse deletion: AWS has no flag here, so polystore sets Pulumi's `protect`. Default: `polystore:aws.production`. */
+    deletionProtection: z.boolean().optional(),
     /** Take a final snapshot when the store is deleted. Default: `polystore:aws.production`. */
     finalSnapshot: z.boolean().optional(),
     /** Days daily snapshots are kept. Default 7. */
@@ -75,6 +77,8 @@ export const awsStoreSchemas = {
   }),
   /** `polystore:stores.elasticsearch.aws`: an Amazon OpenSearch Service domain. */
   elasticsearch: z.strictObject({
+    /** Refuse deletion: AWS has no flag for domains, so polystore sets Pulumi's `protect`. Default: `polystore:aws.production`. */
+    deletionProtection: z.boolean().optional(),
     /** Data node instance type. Default `r6g.large.search` in production, `t3.small.search` otherwise. */
     instanceType: z.string().regex(/^[a-z0-9]+\.[a-z0-9]+\.search$/, "expected an OpenSearch instance type such as t3.small.search").optional(),
     /** Data nodes. Default 2 in production (one per AZ), 1 otherwise. */

@@ -1,0 +1,116 @@
+/**
+ * Where `npm run migrate` / `npm run health` get store connections from:
+ * the stack's secret output `connections` (via the Pulumi CLI), a JSON file
+ * (the test harness writes `.polystore/harness<offset>.json`), or an
+ * environment variable (the Pulumi dynamic provider, so secrets never go
+ * through argv). All three hold `Record<StoreKind, StoreConnection>`; the
+ * environment variable may also hold a single StoreConnection.
+ */
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { STORE_KINDS, type StoreConnection, type StoreKind } from "../shared/types";
+
+export type Connections = Partial<Record<StoreKind, StoreConnection>>;
+
+/** Checks the shape of one connection; returns problems naming `path.key`. */
+export function connectionProblems(value: unknown, path: string): string[] {
+  if (typeof value !== "object" || value === null) return [`${path}: expected an object`];
+  const c = value as Record<string, unknown>;
+  const p: string[] = [];
+  if (!STORE_KINDS.includes(c.kind as StoreKind)) p.push(`${path}.kind: expected one of ${STORE_KINDS.join(", ")}`);
+  if (typeof c.host !== "string" || !c.host) p.push(`${path}.host: expected a non-empty string`);
+  if (typeof c.port !== "number" || !Number.isInteger(c.port) || c.port < 0 || c.port > 65535) p.push(`${path}.port: expected an integer 0-65535`);
+  if (typeof c.tls !== "boolean") p.push(`${path}.tls: expected true or false`);
+  if (typeof c.database !== "string") p.push(`${path}.database: expected a string`);
+  for (const who of ["admin", "app"]) {
+    const cred = c[who] as Record<string, unknown> | undefined;
+    if (typeof cred !== "object" || cred === null) p.push(`${path}.${who}: expected { user, password }`);
+    else {
+      if (typeof cred.user !== "string") p.push(`${path}.${who}.user: expected a string`);
+      if (typeof cred.password !== "string") p.push(`${path}.${who}.password: expected a string`);
+    }
+  }
+  if (c.options !== undefined && (typeof c.options !== "object" || c.options === null)) p.push(`${path}.options: expected an object of strings`);
+  return p;
+}
+
+/** Validates a parsed `Record<kind, StoreConnection>` (or a single connection); throws listing every problem. */
+export function parseConnections(value: unknown, source: string): Connections {
+  const problems: string[] = [];
+  let record: Record<string, unknown>;
+  if (typeof value === "object" && value !== null && "kind" in value && "host" in value) {
+    record = { [String((value as { kind: unknown }).kind)]: value };
+  } else if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+    record = value as Record<string, unknown>;
+  } else {
+    throw new Error(`${source}: expected a JSON object of store connections keyed by store kind`);
+  }
+  const out: Connections = {};
+  for (const [key, conn] of Object.entries(record)) {
+    if (!STORE_KINDS.includes(key as StoreKind)) {
+      problems.push(`${source}: ${key}: unknown store kind (expected ${STORE_KINDS.join(", ")})`);
+      continue;
+    }
+    const p = connectionProblems(conn, key);
+    if (!p.length && (conn as StoreConnection).kind !== key) p.push(`${key}.kind: is "${(conn as StoreConnection).kind}" but the entry is keyed "${key}"`);
+    if (p.length) problems.push(...p.map((x) => `${source}: ${x}`));
+    else out[key as StoreKind] = conn as StoreConnection;
+  }
+  if (problems.length) throw new Error(problems.join("\n"));
+  return out;
+}
+
+/** Reads a connections JSON file. */
+export function connectionsFromFile(file: string): Connections {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new Error(`--connections ${file}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  try {
+    return parseConnections(JSON.parse(text), file);
+  } catch (err) {
+    if (err instanceof SyntaxError) throw new Error(`--connections ${file}: not valid JSON (${err.message})`);
+    throw err;
+  }
+}
+
+/** Reads connections from an environment variable (the value is never echoed). */
+export function connectionsFromEnv(name: string, env: NodeJS.ProcessEnv = process.env): Connections {
+  const text = env[name];
+  if (!text) throw new Error(`--connections-env ${name}: the environment variable is not set`);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new Error(`--connections-env ${name}: the variable does not hold valid JSON`);
+  }
+  return parseConnections(value, `$${name}`);
+}
+
+/**
+ * `pulumi stack output connections --show-secrets --json --stack <stack>`,
+ * run in `cwd`. Only stderr is ever shown on failure (stdout holds secrets).
+ */
+export async function connectionsFromStack(stack: string, cwd: string): Promise<Connections> {
+  const args = ["stack", "output", "connections", "--show-secrets", "--json", "--stack", stack];
+  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolveRun, reject) => {
+    const child = spawn("pulumi", args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (err += d));
+    child.on("error", (e) => reject(new Error(`cannot run the pulumi CLI (${(e as NodeJS.ErrnoException).code ?? e.message}); install it or pass --connections <file.json>`)));
+    child.on("close", (c) => resolveRun({ code: c, stdout: out, stderr: err }));
+  });
+  if (code !== 0) {
+    throw new Error(`pulumi stack output connections --stack ${stack} failed (exit ${code}): ${stderr.trim().split("\n").slice(-3).join(" ")}`);
+  }
+  try {
+    return parseConnections(JSON.parse(stdout), `stack ${stack} output "connections"`);
+  } catch (err) {
+    if (err instanceof SyntaxError) throw new Error(`stack ${stack}: output "connections" is not JSON; does the stack export it?`);
+    throw err;
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * Pulumi wiring: an `InitScripts` dynamic resource per store that runs
+ * `stacks/migrate.ts apply` for that store when it is created and whenever a
+ * script checksum or the connection (e.g. a rotated password) changes.
+ *
+ * The provider's functions are serialised by Pulumi, so their bodies are
+ * self-contained: they `require` what they use and spawn the runner as a child
+ * process (`node --import tsx stacks/migrate.ts …`) in the project root, passing
+ * the connection through the POLYSTORE_INIT_CONNECTION environment variable,
+ * never argv. Deleting the resource does NOTHING to the store's data or ledger.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "node:crypto";
+import { resolve } from "node:path";
+import type { StoreConnection, StoreKind } from "../shared/types";
+import { discoverScripts } from "./scripts";
+import { ADAPTERS } from "./index";
+import { PROJECT_ROOT } from "./runner";
+
+/** Arguments of {@link createInitScripts} (the `InitHook` of components/shared/store.ts). */
+export interface InitScriptsArgs {
+  /** Store kind. */
+  kind: StoreKind;
+  /** Admin + app connection (kept secret). */
+  connection: pulumi.Input<StoreConnection>;
+  /** Scripts folder RELATIVE to the project root, e.g. `init-scripts/postgres`. */
+  scriptsDir: string;
+  /** Resources the store needs before init can run (its container, instance…). */
+  ready?: pulumi.Resource[];
+  /** How long the runner waits for the store to answer, seconds. Default 300. */
+  waitTimeoutSeconds?: number;
+}
+
+interface ProviderInputs {
+  kind: StoreKind;
+  connection: StoreConnection;
+  scriptsDir: string;
+  checksums: Record<string, string>;
+  waitTimeoutSeconds: number;
+}
+
+interface ProviderOutputs {
+  kind: StoreKind;
+  scriptsDir: string;
+  checksums: Record<string, string>;
+  connectionHash: string;
+  waitTimeoutSeconds: number;
+  applied: number;
+  appliedVersions: number[];
+  summary: string;
+}
+
+/** Runs `migrate apply` for one store in a child process; self-contained because Pulumi serialises it. */
+async function runInit(inputs: ProviderInputs): Promise<pulumi.dynamic.CreateResult<ProviderOutputs>> {
+  const { execFile } = require("node:child_process") as typeof import("node:child_process");
+  const { existsSync } = require("node:fs") as typeof import("node:fs");
+  const path = require("node:path") as typeof import("node:path");
+  const crypto = require("node:crypto") as typeof import("node:crypto");
+  let root = process.cwd();
+  while (!existsSync(path.join(root, "Pulumi.yaml")) && path.dirname(root) !== root) root = path.dirname(root);
+  const args = ["--import", "tsx", "stacks/migrate.ts", "apply", "--store", inputs.kind, "--connections-env", "POLYSTORE_INIT_CONNECTION",
+    "--scripts-dir", inputs.scriptsDir, "--wait-timeout", String(inputs.waitTimeoutSeconds), "--json"];
+  // Asynchronous, so the provider host can run several stores' init at once.
+  const { stdout, stderr, failed, message } = await new Promise<{ stdout: string; stderr: string; failed: boolean; message: string }>((done) => {
+    execFile(
+      process.execPath,
+      args,
+      { cwd: root, env: { ...process.env, POLYSTORE_INIT_CONNECTION: JSON.stringify(inputs.connection) }, encoding: "utf8", maxBuffer: 16 * 1024 * 1024 },
+      (err, out, errOut) => done({ stdout: out, stderr: errOut, failed: !!err, message: err?.message ?? "" }),
+    );
+  });
+  if (failed) {
+    let detail = stderr.trim().split("\n").slice(-5).join("\n");
+    try {
+      const reports = JSON.parse(stdout) as Array<{ error?: string }>;
+      detail = reports.map((r) => r.error).filter(Boolean).join("\n") || detail;
+    } catch {
+      /* not JSON: keep stderr */
+    }
+    throw new Error(`init scripts for ${inputs.kind} failed:\n${detail || message.split("\n")[0]}`);
+  }
+  const report = (JSON.parse(stdout) as Array<{ applied: Array<{ version: number; fileName: string }>; skipped: number[] }>)[0]!;
+  const versions = report.applied.map((a) => a.version);
+  return {
+    id: `${inputs.kind}-init`,
+    outs: {
+      kind: inputs.kind,
+      scriptsDir: inputs.scriptsDir,
+      checksums: inputs.checksums,
+      connectionHash: crypto.createHash("sha256").update(JSON.stringify(inputs.connection)).digest("hex"),
+      waitTimeoutSeconds: inputs.waitTimeoutSeconds,
+      applied: versions.length,
+      appliedVersions: versions,
+      summary: versions.length
+        ? `applied ${report.applied.map((a) => a.fileName).join(", ")}; ${report.skipped.length} already applied`
+        : `nothing to apply; ${report.skipped.length} already applied`,
+    },
+  };
+}
+
+/** The dynamic provider (exported for tests). */
+export const initScriptsProvider: pulumi.dynamic.ResourceProvider<ProviderInputs, ProviderOutputs> = {
+  async create(inputs) {
+    return runInit(inputs);
+  },
+
+  async diff(_id, olds, news) {
+    const crypto = require("node:crypto") as typeof import("node:crypto");
+    const changes: string[] = [];
+    if (olds.kind !== news.kind) changes.push("kind");
+    if (olds.scriptsDir !== news.scriptsDir) changes.push("scriptsDir");
+    const stable = (o: Record<string, string>) => JSON.stringify(Object.keys(o ?? {}).sort().map((k) => [k, o[k]]));
+    if (stable(olds.checksums) !== stable(news.checksums)) changes.push("checksums");
+    const hash = crypto.createHash("sha256").update(JSON.stringify(news.connection)).digest("hex");
+    if (olds.connectionHash !== hash) changes.push("connection");
+    return { changes: changes.length > 0, replaces: [], deleteBeforeReplace: false };
+  },
+
+  async update(_id, _olds, news) {
+    const { outs } = await runInit(news);
+    return { outs };
+  },
+
+  async delete() {
+    // Intentionally nothing: removing the resource (or the stack) never drops schema objects, data or the ledger.
+  },
+};
+
+/** Runs one store's init scripts from `pulumi up`. */
+export class InitScripts extends pulumi.dynamic.Resource {
+  declare readonly applied: pulumi.Output<number>;
+  declare readonly appliedVersions: pulumi.Output<number[]>;
+  declare readonly summary: pulumi.Output<string>;
+  declare readonly checksums: pulumi.Output<Record<string, string>>;
+
+  constructor(name: string, args: InitScriptsArgs, opts?: pulumi.CustomResourceOptions) {
+    const extensions = ADAPTERS[args.kind]?.({ kind: args.kind, host: "-", port: 0, tls: false, database: "probe", admin: { user: "probe_admin", password: "" }, app: { user: "probe_app", password: "" } }).extensions;
+    if (!extensions) throw new Error(`${name}: no init-script adapter for store kind "${args.kind}"`);
+    // Discovery at preview time: bad names / duplicates fail `pulumi preview`, naming the file.
+    const scripts = discoverScripts(resolve(PROJECT_ROOT, args.scriptsDir), extensions);
+    const checksums = Object.fromEntries(scripts.map((s) => [s.fileName, s.checksum]));
+    super(
+      initScriptsProvider,
+      name,
+      {
+        kind: args.kind,
+        connection: pulumi.secret(args.connection),
+        scriptsDir: args.scriptsDir,
+        checksums,
+        waitTimeoutSeconds: args.waitTimeoutSeconds ?? 300,
+        applied: undefined,
+        appliedVersions: undefined,
+        summary: undefined,
+        connectionHash: undefined,
+      },
+      { ...opts, additionalSecretOutputs: ["connection", "connectionHash"] },
+    );
+  }
+}
+
+/** Creates the `InitScripts` resource of one store, after `args.ready`. Matches `InitHook`. */
+export function createInitScripts(name: string, args: InitScriptsArgs, parent: pulumi.Resource): InitScripts {
+  return new InitScripts(name, args, { parent, dependsOn: args.ready ?? [] });
+}
+
+/** sha256 of a connection, as stored in the resource state (exported for tests). */
+export function connectionHash(conn: StoreConnection): string {
+  return createHash("sha256").update(JSON.stringify(conn)).digest("hex");
+}

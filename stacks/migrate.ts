@@ -1,0 +1,163 @@
+/**
+ * `npm run migrate -- status|apply|repair --stack <name> [--store <kind>]… [--connections <file.json>]`
+ *
+ * Applies (or reports, or repairs) each store's init scripts. Stores run
+ * concurrently, each as soon as it answers. Prints a table; exit 0 when every
+ * store succeeded, 1 when any failed, 2 on a usage error. Secrets are never
+ * printed. `--connections-env <VAR>` and `--json` are for the Pulumi dynamic
+ * provider (components/init/resource.ts).
+ */
+import { parseArgs } from "node:util";
+import { resolve } from "node:path";
+import { createAdapter, runStore, type Operation, type RunReport } from "../components/init";
+import { connectionsFromEnv, connectionsFromFile, connectionsFromStack, type Connections } from "../components/init/connections";
+import { PROJECT_ROOT } from "../components/init/runner";
+import { STORE_KINDS, type StoreKind } from "../components/shared/types";
+
+const USAGE = `usage: npm run migrate -- <status|apply|repair> --stack <name> [--store <kind>]... [--connections <file.json>]
+  --stack <name>            read connections from the stack's secret output "connections" (pulumi CLI)
+  --connections <file>      read connections from a JSON file instead (Record<store kind, StoreConnection>)
+  --connections-env <VAR>   read them from an environment variable (used by pulumi up)
+  --store <kind>            only this store (repeatable): ${STORE_KINDS.join(", ")}
+  --scripts-dir <dir>       scripts folder (one --store only; default init-scripts/<store>, relative to the project)
+  --wait-timeout <seconds>  how long to wait for a store to answer (default 60)
+  --json                    print the reports as JSON instead of a table`;
+
+class UsageError extends Error {}
+
+interface Cli {
+  operation: Operation;
+  stack?: string;
+  connections?: string;
+  connectionsEnv?: string;
+  stores: StoreKind[];
+  scriptsDir?: string;
+  waitTimeoutMs: number;
+  json: boolean;
+}
+
+export function parseCli(argv: string[]): Cli {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        stack: { type: "string" },
+        store: { type: "string", multiple: true },
+        connections: { type: "string" },
+        "connections-env": { type: "string" },
+        "scripts-dir": { type: "string" },
+        "wait-timeout": { type: "string" },
+        json: { type: "boolean" },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const { values: v, positionals } = parsed;
+  const problems: string[] = [];
+  const operation = positionals[0];
+  if (!operation) problems.push("missing command (status, apply or repair)");
+  else if (!["status", "apply", "repair"].includes(operation)) problems.push(`unknown command "${operation}" (expected status, apply or repair)`);
+  if (positionals.length > 1) problems.push(`unexpected argument(s): ${positionals.slice(1).join(" ")}`);
+  const sources = [v.stack, v.connections, v["connections-env"]].filter((x) => x !== undefined).length;
+  if (sources === 0) problems.push("one of --stack, --connections or --connections-env is required");
+  if (v.connections && v["connections-env"]) problems.push("--connections and --connections-env are exclusive");
+  const stores = (v.store ?? []) as string[];
+  for (const s of stores) if (!STORE_KINDS.includes(s as StoreKind)) problems.push(`--store ${s}: unknown store (expected ${STORE_KINDS.join(", ")})`);
+  if (v["scripts-dir"] && stores.length !== 1) problems.push("--scripts-dir needs exactly one --store");
+  const wait = v["wait-timeout"] === undefined ? 60 : Number(v["wait-timeout"]);
+  if (!Number.isFinite(wait) || wait <= 0) problems.push(`--wait-timeout ${v["wait-timeout"]}: expected a positive number of seconds`);
+  if (problems.length) throw new UsageError(problems.join("\n"));
+  return {
+    operation: operation as Operation,
+    stack: v.stack,
+    connections: v.connections,
+    connectionsEnv: v["connections-env"],
+    stores: [...new Set(stores)] as StoreKind[],
+    scriptsDir: v["scripts-dir"],
+    waitTimeoutMs: wait * 1000,
+    json: v.json ?? false,
+  };
+}
+
+async function loadConnections(cli: Cli): Promise<Connections> {
+  if (cli.connectionsEnv) return connectionsFromEnv(cli.connectionsEnv);
+  if (cli.connections) return connectionsFromFile(cli.connections);
+  return connectionsFromStack(cli.stack!, PROJECT_ROOT);
+}
+
+/** A fixed-width table of reports. */
+export function formatTable(reports: RunReport[]): string {
+  const head = ["STORE", "ADDRESS", "RESULT", "APPLIED", "SKIPPED", "PENDING", "MS", "ROUND TRIPS"];
+  const rows = reports.map((r) => [
+    r.kind, r.address, r.ok ? "ok" : "FAILED",
+    r.operation === "repair" ? `${r.repaired.length} repaired` : r.applied.map((a) => String(a.version)).join(",") || "-",
+    String(r.skipped.length), r.pending.join(",") || "-", String(r.durationMs), String(r.roundTrips),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
+  const out = [line(head), ...rows.map(line)];
+  for (const r of reports) {
+    for (const n of r.notes) out.push(`  ${r.kind}: ${n}`);
+    if (r.error) out.push(`  ${r.kind}: ERROR ${r.error.replace(/\n/g, "\n    ")}`);
+  }
+  return out.join("\n");
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let cli: Cli;
+  try {
+    cli = parseCli(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`${err.message}\n${USAGE}\n`);
+    return 2;
+  }
+  let connections: Connections;
+  try {
+    connections = await loadConnections(cli);
+  } catch (err) {
+    process.stderr.write(`migrate: ${(err as Error).message}\n`);
+    return 1;
+  }
+  const kinds = cli.stores.length ? cli.stores : (Object.keys(connections) as StoreKind[]);
+  const missing = kinds.filter((k) => !connections[k]);
+  if (missing.length) {
+    process.stderr.write(`migrate: no connection for ${missing.join(", ")} (have: ${Object.keys(connections).join(", ") || "none"})\n`);
+    return 1;
+  }
+  const log = (m: string) => process.stderr.write(`${m}\n`);
+  const reports = await Promise.all(
+    kinds.map(async (kind) => {
+      const conn = connections[kind]!;
+      try {
+        const adapter = createAdapter(conn);
+        const scriptsDir = cli.scriptsDir ? resolve(PROJECT_ROOT, cli.scriptsDir) : undefined;
+        const report = await runStore(conn, adapter, cli.operation, { scriptsDir, waitTimeoutMs: cli.waitTimeoutMs, log });
+        log(`${kind}: ${report.ok ? "done" : "FAILED"} in ${report.durationMs} ms`);
+        return report;
+      } catch (err) {
+        return failedReport(kind, `${conn.host}:${conn.port}`, cli.operation, (err as Error).message);
+      }
+    }),
+  );
+  process.stdout.write(cli.json ? `${JSON.stringify(reports, null, 2)}\n` : `${formatTable(reports)}\n`);
+  return reports.every((r) => r.ok) ? 0 : 1;
+}
+
+function failedReport(kind: StoreKind, address: string, operation: Operation, error: string): RunReport {
+  return { kind, address, operation, ok: false, applied: [], skipped: [], pending: [], missingFiles: [], retried: [], repaired: [], notes: [], durationMs: 0, roundTrips: 0, error };
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err) => {
+      process.stderr.write(`migrate: ${(err as Error).message}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,194 @@
+/**
+ * ClickHouse init scripts against a real ClickHouse engine (chdb, in process):
+ * DDL as shipped, materialized views aggregating real inserts, the ledger,
+ * the claim-row lock, failure recording and repair. Each test works in its
+ * own database; the ledger and lock tables (database `polystore`) are keyed
+ * by database name.
+ */
+import { appendFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAdapter, runStore } from "../../components/init";
+import { createExecutor, type ClickHouseExecutor } from "../../components/init/adapters/clickhouse-executor";
+import type { StoreConnection } from "../../components/shared/types";
+import { copyScripts, fourConcurrentRuns, ok, removeDir, run, storeConnection, uniqueSuffix } from "./init-support";
+
+let base: StoreConnection;
+let ch: ClickHouseExecutor;
+
+/** Start of the hour this file was loaded in (fixed, so an hour boundary during the run changes nothing). */
+const HOUR0 = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+
+/** `YYYY-MM-DD HH:MM:SS.mmm` (UTC) of {@link HOUR0} minus `hoursAgo` hours plus `minutes` (recent enough for the TTLs). */
+function at(hoursAgo: number, minutes: number): string {
+  const d = new Date(HOUR0 - hoursAgo * 3_600_000 + minutes * 60_000);
+  return d.toISOString().replace("T", " ").replace("Z", "");
+}
+
+const fresh = (): StoreConnection => ({ ...base, database: `t_${uniqueSuffix()}`, options: { ...base.options, lockSettleMs: "150" } });
+
+beforeAll(async () => {
+  base = storeConnection("clickhouse");
+  ch = await createExecutor(base);
+});
+afterAll(async () => {
+  await ch?.close();
+});
+
+describe("clickhouse init scripts", () => {
+  it("applies every script from scratch, then a re-run applies nothing", async () => {
+    const conn = fresh();
+    const first = ok(await run(conn, "apply"));
+    expect(first.applied.map((a) => a.fileName)).toEqual(["001_telemetry_events.sql", "002_telemetry_metrics_hourly.sql", "003_trace_summaries.sql"]);
+    const again = ok(await run(conn, "apply"));
+    expect(again.applied).toEqual([]);
+    expect(again.skipped).toEqual([1, 2, 3]);
+    if (conn.host === "chdb") {
+      // chdb cannot hold SQL users: the runner says so and shows (password masked) what a server gets.
+      expect(again.notes.join("\n")).toContain("identity not managed on chdb");
+      expect(again.notes.join("\n")).toContain(`GRANT SELECT, INSERT ON \`${conn.database}\`.* TO \`${conn.app.user}\` WITH REPLACE OPTION`);
+    }
+    const tables = await ch.query<{ name: string; engine: string }>(`SELECT name, engine FROM system.tables WHERE database = '${conn.database}' ORDER BY name`);
+    expect(tables).toEqual([
+      { name: "telemetry_events", engine: "MergeTree" },
+      { name: "telemetry_metrics_hourly", engine: "MaterializedView" },
+      { name: "telemetry_metrics_hourly_data", engine: "AggregatingMergeTree" },
+      { name: "trace_summaries", engine: "MaterializedView" },
+      { name: "trace_summaries_data", engine: "AggregatingMergeTree" },
+    ]);
+  });
+
+  it("telemetry_events is partitioned by month, ordered by (project_id, timestamp), expires after 90 days and compresses text with ZSTD(1)", async () => {
+    const conn = fresh();
+    ok(await run(conn, "apply"));
+    const [t] = await ch.query<{ partition_key: string; sorting_key: string; engine_full: string }>(
+      `SELECT partition_key, sorting_key, engine_full FROM system.tables WHERE database = '${conn.database}' AND name = 'telemetry_events'`,
+    );
+    expect(t!.partition_key).toBe("toYYYYMM(timestamp)");
+    expect(t!.sorting_key).toBe("project_id, timestamp");
+    expect(t!.engine_full).toContain("PARTITION BY toYYYYMM(timestamp)");
+    expect(t!.engine_full).toContain("TTL toDateTime(timestamp) + toIntervalDay(90)");
+    const codecs = await ch.query<{ name: string; compression_codec: string }>(
+      `SELECT name, compression_codec FROM system.columns WHERE database = '${conn.database}' AND table = 'telemetry_events' AND compression_codec != '' ORDER BY name`,
+    );
+    expect(codecs).toEqual(["error_message", "input", "metadata", "output"].map((name) => ({ name, compression_codec: "CODEC(ZSTD(1))" })));
+    // The TTL really expires rows: a 100-day-old event disappears at the next merge, a 10-day-old one stays.
+    const db = conn.database;
+    await ch.command(
+      `INSERT INTO ${db}.telemetry_events (project_id, trace_id, span_id, event_type, name, timestamp, input, output) VALUES
+       ('p', 'old', 's', 'llm', 'x', now64(3) - INTERVAL 100 DAY, '', ''), ('p', 'recent', 's', 'llm', 'x', now64(3) - INTERVAL 10 DAY, '', '')`,
+    );
+    await ch.command(`OPTIMIZE TABLE ${db}.telemetry_events FINAL`);
+    expect(await ch.query(`SELECT trace_id FROM ${db}.telemetry_events ORDER BY trace_id`)).toEqual([{ trace_id: "recent" }]);
+  });
+
+  it("the materialized views aggregate inserted events", async () => {
+    const conn = fresh();
+    ok(await run(conn, "apply"));
+    const db = conn.database;
+    await ch.command(
+      `INSERT INTO ${db}.telemetry_events (project_id, trace_id, span_id, event_type, name, timestamp, duration_ms, status, model, tokens_used, cost_usd, input, output) VALUES
+       ('p1', 't1', 's1', 'llm', 'chat', '${at(3, 5)}', 100, 'ok',    'gpt', 10, 0.5, 'in', 'out'),
+       ('p1', 't1', 's2', 'llm', 'chat', '${at(3, 40)}', 300, 'error', 'gpt', 20, 0.25, 'in', 'out'),
+       ('p1', 't2', 's3', 'llm', 'chat', '${at(2, 10)}', 200, 'ok',    'claude', 5, 1, 'in', 'out'),
+       ('p2', 't3', 's4', 'tool', 'search', '${at(3, 15)}', 50, 'ok',  '', 0, 0, 'in', 'out')`,
+    );
+    await ch.command(`INSERT INTO ${db}.telemetry_events (project_id, trace_id, span_id, event_type, name, timestamp, duration_ms, model, tokens_used, cost_usd, input, output) VALUES
+       ('p1', 't1', 's5', 'llm', 'chat', '${at(3, 50)}', 200, 'claude', 30, 1, 'in', 'out')`);
+    const hourly = await ch.query<Record<string, unknown>>(
+      `SELECT toString(hour) AS hour, sum(event_count) AS events, sum(error_count) AS errors, sum(total_tokens) AS tokens,
+              round(sum(total_cost_usd), 2) AS cost, avgMerge(avg_duration_ms) AS avg_ms
+       FROM ${db}.telemetry_metrics_hourly WHERE project_id = 'p1' GROUP BY hour ORDER BY hour`,
+    );
+    expect(hourly.map((r) => ({ ...r, events: Number(r.events), errors: Number(r.errors), tokens: Number(r.tokens) }))).toEqual([
+      { hour: at(3, 0).slice(0, 19), events: 3, errors: 1, tokens: 60, cost: 1.75, avg_ms: 200 },
+      { hour: at(2, 0).slice(0, 19), events: 1, errors: 0, tokens: 5, cost: 1, avg_ms: 200 },
+    ]);
+    const traces = await ch.query<Record<string, unknown>>(
+      `SELECT trace_id, sum(event_count) AS events, sum(error_count) AS errors, toString(min(start_time)) AS started,
+              toString(max(end_time)) AS ended, arraySort(groupUniqArrayMerge(models)) AS models
+       FROM ${db}.trace_summaries WHERE project_id = 'p1' GROUP BY trace_id ORDER BY trace_id`,
+    );
+    expect(traces.map((r) => ({ ...r, events: Number(r.events), errors: Number(r.errors) }))).toEqual([
+      { trace_id: "t1", events: 3, errors: 1, started: at(3, 5), ended: at(3, 50), models: ["claude", "gpt"] },
+      { trace_id: "t2", events: 1, errors: 0, started: at(2, 10), ended: at(2, 10), models: ["claude"] },
+    ]);
+  });
+
+  it("refuses a changed applied script (naming the file) until repair re-records it", async () => {
+    const conn = fresh();
+    const dir = copyScripts("clickhouse");
+    try {
+      ok(await run(conn, "apply", dir));
+      appendFileSync(join(dir, "001_telemetry_events.sql"), "\n-- edited\n");
+      const refused = await run(conn, "apply", dir);
+      expect(refused.ok).toBe(false);
+      expect(refused.error).toContain("001_telemetry_events.sql");
+      expect(refused.error).toContain("repair --stack <stack> --store clickhouse");
+      expect(ok(await run(conn, "repair", dir)).repaired).toEqual([expect.objectContaining({ version: 1, action: "checksum-updated" })]);
+      const after = ok(await run(conn, "apply", dir));
+      expect(after.applied).toEqual([]);
+      expect(after.skipped).toEqual([1, 2, 3]);
+    } finally {
+      removeDir(dir);
+    }
+  });
+
+  it("records a failing script (what ran stays: no DDL transactions), retries it after the fix, and repair can drop the failed entry", async () => {
+    const conn = fresh();
+    const dir = copyScripts("clickhouse");
+    const db = conn.database;
+    try {
+      writeFileSync(join(dir, "004_sessions.sql"), "CREATE TABLE IF NOT EXISTS ${DATABASE}.sessions (id String) ENGINE = MergeTree ORDER BY id;\nSELECT no_such_column FROM ${DATABASE}.sessions;\n");
+      const failed = await run(conn, "apply", dir);
+      expect(failed.ok).toBe(false);
+      expect(failed.error).toMatch(/004_sessions\.sql failed: statement 2 of 2 \(line 2\): .*no_such_column.*statements 1-1 stayed applied/);
+      expect(await ch.query(`SELECT name FROM system.tables WHERE database = '${db}' AND name = 'sessions'`)).toEqual([{ name: "sessions" }]);
+      const status = ok(await run(conn, "status", dir));
+      expect(status.pending).toEqual([4]);
+      expect(status.retried).toEqual([4]);
+      const repaired = ok(await run(conn, "repair", dir));
+      expect(repaired.repaired).toEqual([{ version: 4, action: "failed-entry-removed" }]);
+      writeFileSync(join(dir, "004_sessions.sql"), "CREATE TABLE IF NOT EXISTS ${DATABASE}.sessions (id String) ENGINE = MergeTree ORDER BY id;\nALTER TABLE ${DATABASE}.sessions ADD COLUMN IF NOT EXISTS user_id String;\n");
+      const resumed = ok(await run(conn, "apply", dir));
+      expect(resumed.applied.map((a) => a.version)).toEqual([4]);
+      const ledger = await createAdapterLedger(conn);
+      expect(ledger.map((e) => [e.version, e.success])).toEqual([[1, true], [2, true], [3, true], [4, true]]);
+    } finally {
+      removeDir(dir);
+    }
+  });
+
+  it("four concurrent runners apply each script exactly once (claim-row lock)", async () => {
+    const conn = fresh();
+    const reports = await fourConcurrentRuns(conn);
+    for (const r of reports) ok(r);
+    expect(reports.flatMap((r) => r.applied.map((a) => a.version)).sort()).toEqual([1, 2, 3]);
+    expect(reports.filter((r) => r.applied.length === 3)).toHaveLength(1);
+  });
+
+  it("a live claim makes another runner time out naming the holder; releasing frees it", async () => {
+    const conn = fresh();
+    const holder = createAdapter(conn);
+    await holder.connect();
+    await holder.acquireLock("holder-1", 5000);
+    try {
+      const blocked = await runStore(conn, createAdapter(conn), "apply", { lockTimeoutMs: 700, waitTimeoutMs: 5000 });
+      expect(blocked.error).toMatch(/could not take the init lock within 700 ms \(held by holder-1\)/);
+    } finally {
+      await holder.releaseLock("holder-1");
+      await holder.close();
+    }
+    expect(ok(await run(conn, "apply")).applied).toHaveLength(3);
+  });
+});
+
+async function createAdapterLedger(conn: StoreConnection) {
+  const a = createAdapter(conn);
+  await a.connect();
+  try {
+    return await a.readLedger();
+  } finally {
+    await a.close();
+  }
+}

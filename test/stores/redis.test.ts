@@ -1,0 +1,216 @@
+/**
+ * Redis init scripts against a real redis-server: ledger hash, SET NX lock,
+ * failure recording, the LRU/AOF configuration check and the ACL application
+ * user. Each test uses its own logical database and ACL user name.
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import Redis from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAdapter, runStore } from "../../components/init";
+import { expectedConfig } from "../../components/init/adapters/redis";
+import type { StoreConnection } from "../../components/shared/types";
+import { DEFAULT_REDIS_SERVER_SETTINGS } from "../../components/redis/settings";
+import { copyScripts, fourConcurrentRuns, ok, removeDir, run, storeConnection, uniqueSuffix } from "./init-support";
+
+let base: StoreConnection;
+const appUsers: string[] = [];
+/** Logical databases 8-14 belong to this file (one per fresh state). */
+let nextDb = 8;
+
+function client(conn: StoreConnection, who: "admin" | "app"): Redis {
+  const r = new Redis({
+    host: conn.host, port: conn.port, username: conn[who].user, password: conn[who].password, db: Number(conn.database),
+    lazyConnect: true, maxRetriesPerRequest: 0, enableReadyCheck: false, retryStrategy: () => null,
+  });
+  r.on("error", () => undefined); // failures surface on the awaited call
+  return r;
+}
+
+async function withClient<T>(conn: StoreConnection, who: "admin" | "app", f: (r: Redis) => Promise<T>): Promise<T> {
+  const r = client(conn, who);
+  await r.connect();
+  try {
+    return await f(r);
+  } finally {
+    r.disconnect();
+  }
+}
+
+/** An empty logical database and a new app user name. */
+async function freshDatabase(): Promise<StoreConnection> {
+  const conn: StoreConnection = { ...base, database: String(nextDb++), app: { user: `app_${uniqueSuffix()}`, password: `pw-${uniqueSuffix()}` } };
+  appUsers.push(conn.app.user);
+  await withClient(conn, "admin", (r) => r.flushdb());
+  return conn;
+}
+
+beforeAll(() => {
+  base = storeConnection("redis");
+});
+
+afterAll(async () => {
+  await withClient({ ...base, database: "0" }, "admin", async (r) => {
+    for (const u of appUsers) await r.call("ACL", "DELUSER", u);
+  });
+});
+
+describe("redis init scripts", () => {
+  it("applies every script from scratch, then a re-run applies nothing", async () => {
+    const conn = await freshDatabase();
+    const first = ok(await run(conn, "apply"));
+    expect(first.applied.map((a) => a.fileName)).toEqual(["001_keyspace_contract.redis"]);
+    const again = ok(await run(conn, "apply"));
+    expect(again.applied).toEqual([]);
+    expect(again.skipped).toEqual([1]);
+    const ledger = await withClient(conn, "admin", (r) => r.hgetall("polystore:schema_history"));
+    expect(Object.keys(ledger)).toEqual(["1"]);
+    expect(JSON.parse(ledger["1"]!)).toMatchObject({ version: 1, name: "keyspace_contract", success: true });
+    expect(await withClient(conn, "admin", (r) => r.exists("polystore:init:lock"))).toBe(0);
+  });
+
+  it("refuses a changed applied script (naming the file) until repair re-records it", async () => {
+    const conn = await freshDatabase();
+    const dir = copyScripts("redis");
+    try {
+      ok(await run(conn, "apply", dir));
+      writeFileSync(join(dir, "001_keyspace_contract.redis"), "HSET cache:keyspace:contract version 2\n");
+      const refused = await run(conn, "apply", dir);
+      expect(refused.ok).toBe(false);
+      expect(refused.error).toContain("001_keyspace_contract.redis");
+      expect(refused.error).toContain("repair --stack <stack> --store redis");
+      expect(ok(await run(conn, "repair", dir)).repaired.map((r) => r.action)).toEqual(["checksum-updated"]);
+      expect(ok(await run(conn, "apply", dir)).applied).toEqual([]);
+    } finally {
+      removeDir(dir);
+    }
+  });
+
+  it("records a failing script as failed and retries it after the fix", async () => {
+    const conn = await freshDatabase();
+    const dir = copyScripts("redis");
+    try {
+      writeFileSync(join(dir, "002_counters.redis"), "SET cache:counter:a 1\nHSET cache:counter:a field value\n");
+      const failed = await run(conn, "apply", dir);
+      expect(failed.ok).toBe(false);
+      expect(failed.error).toMatch(/002_counters\.redis failed: line 2 \(HSET\): WRONGTYPE/);
+      const status = ok(await run(conn, "status", dir));
+      expect(status.skipped).toEqual([1]);
+      expect(status.pending).toEqual([2]);
+      const ledger = await withClient(conn, "admin", (r) => r.hget("polystore:schema_history", "2"));
+      expect(JSON.parse(ledger!)).toMatchObject({ version: 2, success: false });
+      writeFileSync(join(dir, "002_counters.redis"), "SET cache:counter:a 1\nHSET cache:counter:b field value\n");
+      const resumed = ok(await run(conn, "apply", dir));
+      expect(resumed.retried).toEqual([2]);
+      expect(resumed.applied.map((a) => a.version)).toEqual([2]);
+      expect(await withClient(conn, "admin", (r) => r.hget("cache:counter:b", "field"))).toBe("value");
+    } finally {
+      removeDir(dir);
+    }
+  });
+
+  it("rejects a script with a queue-time error without applying any of it", async () => {
+    const conn = await freshDatabase();
+    const dir = copyScripts("redis");
+    try {
+      writeFileSync(join(dir, "002_bad.redis"), "SET cache:x 1\nNOSUCHCOMMAND a b\n");
+      const failed = await run(conn, "apply", dir);
+      expect(failed.error).toMatch(/002_bad\.redis failed: .*(EXECABORT|unknown command)/i);
+      expect(await withClient(conn, "admin", (r) => r.exists("cache:x"))).toBe(0);
+      expect(await withClient(conn, "admin", (r) => r.hexists("polystore:schema_history", "2"))).toBe(0);
+    } finally {
+      removeDir(dir);
+    }
+  });
+
+  it("four concurrent runners apply each script exactly once", async () => {
+    const conn = await freshDatabase();
+    const reports = await fourConcurrentRuns(conn);
+    for (const r of reports) ok(r);
+    expect(reports.flatMap((r) => r.applied.map((a) => a.version))).toEqual([1]);
+  });
+
+  it("a held lock makes a runner wait and then fail with the holder's name", async () => {
+    const conn = await freshDatabase();
+    const holder = createAdapter(conn);
+    await holder.connect();
+    await holder.acquireLock("someone-else", 1000);
+    try {
+      const blocked = await runStore(conn, createAdapter(conn), "apply", { lockTimeoutMs: 500, waitTimeoutMs: 5000 });
+      expect(blocked.ok).toBe(false);
+      expect(blocked.error).toMatch(/could not take the init lock within 500 ms \(held by someone-else\)/);
+      await holder.releaseLock("not-the-owner");
+      expect(await withClient(conn, "admin", (r) => r.get("polystore:init:lock"))).toBe("someone-else");
+    } finally {
+      await holder.releaseLock("someone-else");
+      await holder.close();
+    }
+    expect(await withClient(conn, "admin", (r) => r.get("polystore:init:lock"))).toBeNull();
+  });
+});
+
+describe("redis server configuration and application user", () => {
+  let conn: StoreConnection;
+  beforeAll(async () => {
+    conn = await freshDatabase();
+    ok(await run(conn, "apply"));
+  });
+
+  it("CONFIG GET shows the configured maxmemory, policy, appendonly and appendfsync (the runner checks them too)", async () => {
+    const got = await withClient(conn, "admin", (r) => r.call("CONFIG", "GET", "maxmemory", "maxmemory-policy", "appendonly", "appendfsync") as Promise<string[]>);
+    const map = Object.fromEntries(got.reduce<string[][]>((acc, v, i) => (i % 2 ? acc : [...acc, [v, got[i + 1]!]]), []));
+    expect(map).toEqual(expectedConfig(conn));
+    if (!conn.options?.maxmemoryMb) expect(map.maxmemory).toBe(String(DEFAULT_REDIS_SERVER_SETTINGS.maxmemoryMb * 1024 * 1024));
+    expect(map["maxmemory-policy"]).toBe(conn.options?.maxmemoryPolicy ?? "allkeys-lru");
+  });
+
+  it("the run fails naming the setting when the server differs from the stack, unless the check is off", async () => {
+    const actual = expectedConfig(conn);
+    const policy = actual["maxmemory-policy"] === "noeviction" ? "allkeys-lru" : "noeviction";
+    const fsync = actual.appendfsync === "always" ? "everysec" : "always";
+    const wrong = { ...conn, options: { ...conn.options, maxmemoryPolicy: policy, appendfsync: fsync } };
+    const failed = await run(wrong, "apply");
+    expect(failed.ok).toBe(false);
+    expect(failed.error).toContain(`maxmemory-policy is "${actual["maxmemory-policy"]}", expected "${policy}"`);
+    expect(failed.error).toContain(`appendfsync is "${actual.appendfsync}", expected "${fsync}"`);
+    const skipped = ok(await run({ ...wrong, options: { ...wrong.options, configCheck: "off" } }, "apply"));
+    expect(skipped.notes.join("\n")).toMatch(/configuration check skipped .*managed services/);
+  });
+
+  it("the app user can use its namespaces and read the key-space contract", async () => {
+    await withClient(conn, "app", async (r) => {
+      expect(await r.set("session:x", "data", "EX", 3600)).toBe("OK");
+      expect(await r.sadd("user:u1:sessions", "x")).toBe(1);
+      expect(await r.set("lock:r1", "me", "PX", 30000, "NX")).toBe("OK");
+      expect(await r.hget("cache:keyspace:contract", "session:ttl_seconds")).toBe("3600");
+    });
+  });
+
+  it("the app user is refused FLUSHALL, FLUSHDB, CONFIG, KEYS and keys outside its namespaces", async () => {
+    await withClient(conn, "app", async (r) => {
+      await expect(r.flushall()).rejects.toThrow(/NOPERM/);
+      await expect(r.flushdb()).rejects.toThrow(/NOPERM/);
+      await expect(r.call("CONFIG", "GET", "maxmemory")).rejects.toThrow(/NOPERM/);
+      await expect(r.call("CONFIG", "SET", "maxmemory", "1")).rejects.toThrow(/NOPERM/);
+      await expect(r.keys("*")).rejects.toThrow(/NOPERM/);
+      await expect(r.set("other:x", "1")).rejects.toThrow(/NOPERM/);
+      await expect(r.get("polystore:schema_history")).rejects.toThrow(/NOPERM/);
+      await expect(r.call("ACL", "LIST")).rejects.toThrow(/NOPERM/);
+    });
+  });
+
+  it("a rotated password takes effect on the next apply (identity is not ledgered)", async () => {
+    const rotated = { ...conn, app: { ...conn.app, password: `rotated-${uniqueSuffix()}` } };
+    ok(await run(rotated, "apply"));
+    const anonymous = client({ ...conn, admin: { user: "", password: "" } }, "admin");
+    await anonymous.connect();
+    try {
+      await expect(anonymous.call("AUTH", conn.app.user, conn.app.password)).rejects.toThrow(/WRONGPASS/);
+      expect(await anonymous.call("AUTH", rotated.app.user, rotated.app.password)).toBe("OK");
+    } finally {
+      anonymous.disconnect();
+    }
+    expect(await withClient(rotated, "app", (r) => r.set("session:y", "1"))).toBe("OK");
+    conn = rotated;
+  });
+});
