@@ -89,6 +89,9 @@ export function renderRdsPostgres(ctx: RenderContext): RenderedStore {
       autoMinorVersionUpgrade: true,
       caCertIdentifier: "rds-ca-rsa2048-g1",
       enabledCloudwatchLogsExports: ["postgresql"],
+      // Performance Insights: 7 days of retention are free; on by default in production.
+      performanceInsightsEnabled: prod,
+      performanceInsightsRetentionPeriod: prod ? 7 : undefined,
       tags,
     },
     opts,
