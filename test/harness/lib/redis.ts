@@ -1,0 +1,51 @@
+/**
+ * Redis from Debian's package, started with exactly the server arguments
+ * polystore renders for every target (components/redis/settings.ts), plus the
+ * harness's port, loopback bind, data dir, password and no RDB snapshots.
+ */
+import { join } from "node:path";
+import Redis from "ioredis";
+import { DEFAULT_REDIS_SERVER_SETTINGS, redisServerArgs } from "../../../components/redis/settings";
+import { connection, engineDir, generatePassword, HOST, requireInstalled, stopOnFailure, type EngineContext, type StartedEngine } from "./context";
+import { spawnEngine, waitReady } from "./process";
+
+export async function startRedis(ctx: EngineContext): Promise<StartedEngine> {
+  requireInstalled("redis", "redis-server (Debian package redis-server)", ctx.paths.redisServer !== undefined);
+  const port = ctx.ports.redis;
+  const dir = engineDir(ctx, "redis");
+  const logFile = join(dir, "redis.log");
+  const password = generatePassword();
+  const args = [
+    ...redisServerArgs(DEFAULT_REDIS_SERVER_SETTINGS),
+    "--port", String(port),
+    "--bind", HOST,
+    "--dir", dir,
+    "--requirepass", password,
+    "--save", "",
+  ];
+  // redis-server rewrites its process title to "redis-server 127.0.0.1:<port>",
+  // so the password does not stay visible in `ps`.
+  const spawned = spawnEngine({ name: "redis", command: ctx.paths.redisServer as string, args, logFile, cwd: dir });
+
+  return stopOnFailure([spawned], async () => {
+    await waitReady(
+      async () => {
+        const client = new Redis({ host: HOST, port, password, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2000 });
+        client.on("error", () => undefined);
+        try {
+          await client.connect();
+          return (await client.ping()) === "PONG";
+        } finally {
+          client.disconnect();
+        }
+      },
+      { what: `redis at ${HOST}:${port}`, timeoutMs: ctx.timeoutMs, spawned, logFile },
+    );
+    ctx.log(`redis: ready on ${HOST}:${port}`);
+    return {
+      kind: "redis" as const,
+      processes: [spawned.proc],
+      connection: connection({ kind: "redis", host: HOST, port, database: "0", admin: { user: "default", password } }),
+    };
+  });
+}
