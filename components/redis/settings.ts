@@ -58,3 +58,31 @@ export function redisServerArgs(s: RedisServerSettings): string[] {
     "--protected-mode", "yes",
   ];
 }
+
+/** Key namespaces the application user may touch (seed 004). */
+export const APP_KEY_PATTERNS = ["session:*", "user:*", "cache:*", "lock:*"];
+
+/** ACL rules for the application user, after `reset on >password`. */
+export function appAclRules(patterns: readonly string[] = APP_KEY_PATTERNS): string[] {
+  return [
+    ...patterns.map((p) => `~${p}`),
+    "resetchannels",
+    "+@all",
+    "-@admin",
+    "-@dangerous",
+    // Read-only; client libraries call it for their ready check (ioredis does by default).
+    "+info",
+    // Named explicitly as well, so the intent survives category changes between Redis versions.
+    "-flushall", "-flushdb", "-config", "-debug", "-keys", "-shutdown", "-monitor", "-acl", "-script|flush", "-script|kill",
+  ];
+}
+
+/**
+ * redis-server arguments that create the application ACL user at startup
+ * (`--user <name> reset on <rules>`); the password rule (`>password`) must
+ * follow them, out of band like the admin password. The init runner applies
+ * the same rules with ACL SETUSER on every run.
+ */
+export function redisAppUserArgs(appUser: string): string[] {
+  return ["--user", appUser, "reset", "on", ...appAclRules()];
+}

@@ -1,7 +1,7 @@
 import type { RedisConfig } from "../../stacks/config/stores";
 import { CATALOG } from "../shared/catalog";
 import type { SpecSecrets, StoreSpec } from "../shared/spec";
-import { redisServerArgs, type RedisServerSettings } from "./settings";
+import { redisAppUserArgs, redisServerArgs, type RedisServerSettings } from "./settings";
 
 /** The server settings of a Redis store's config. */
 export function redisServerSettings(cfg: RedisConfig): RedisServerSettings {
@@ -15,9 +15,10 @@ export function redisServerSettings(cfg: RedisConfig): RedisServerSettings {
 }
 
 /**
- * Redis as a container. The password reaches redis-server through the
- * environment (never the container's command line); every other argument is
- * `redisServerArgs`, the same function the test harness starts Redis with.
+ * Redis as a container. Passwords reach redis-server through the environment
+ * (never the container's command line); the server arguments are
+ * `redisServerArgs`, the same function the test harness starts Redis with,
+ * and the application ACL user is created at startup so it survives restarts.
  */
 export function redisSpec(cfg: RedisConfig, secrets: SpecSecrets): StoreSpec {
   const server = redisServerSettings(cfg);
@@ -27,14 +28,16 @@ export function redisSpec(cfg: RedisConfig, secrets: SpecSecrets): StoreSpec {
     command: [
       "sh",
       "-c",
-      'exec redis-server "$@" --requirepass "$REDIS_PASSWORD"',
+      // The app user's password rule closes the `--user` directive that ends "$@".
+      'exec redis-server "$@" ">$REDIS_APP_PASSWORD" --requirepass "$REDIS_PASSWORD"',
       "redis-server",
       ...redisServerArgs(server),
       "--dir",
       "/data",
+      ...redisAppUserArgs(cfg.appUser),
     ],
     env: {},
-    secretEnv: { REDIS_PASSWORD: secrets.adminPassword },
+    secretEnv: { REDIS_PASSWORD: secrets.adminPassword, REDIS_APP_PASSWORD: secrets.appPassword },
     ports: [{ name: "client", containerPort: 6379, hostPort: cfg.port }],
     healthcheck: {
       shell: 'REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli -h 127.0.0.1 ping | grep -q PONG',

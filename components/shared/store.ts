@@ -94,7 +94,10 @@ export function createStore(
     },
     parent,
   );
-  const spec = buildSpec(settings, { adminPassword: identity.admin.apply((c) => c.password) });
+  const spec = buildSpec(settings, {
+    adminPassword: identity.admin.apply((c) => c.password),
+    appPassword: identity.app.apply((c) => c.password),
+  });
   const rendered: RenderedStore = args.render({
     name,
     kind,

@@ -23,23 +23,10 @@ const LEDGER = "polystore:schema_history";
 const LOCK = "polystore:init:lock";
 const RELEASE_LUA = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 
-/** Key namespaces the application user may touch (seed 004). */
-export const APP_KEY_PATTERNS = ["session:*", "user:*", "cache:*", "lock:*"];
-
-/** ACL rules for the application user, after `reset on >password`. */
-export function appAclRules(patterns: readonly string[] = APP_KEY_PATTERNS): string[] {
-  return [
-    ...patterns.map((p) => `~${p}`),
-    "resetchannels",
-    "+@all",
-    "-@admin",
-    "-@dangerous",
-    // Read-only; client libraries call it for their ready check (ioredis does by default).
-    "+info",
-    // Named explicitly as well, so the intent survives category changes between Redis versions.
-    "-flushall", "-flushdb", "-config", "-debug", "-keys", "-shutdown", "-monitor", "-acl", "-script|flush", "-script|kill",
-  ];
-}
+// The application user's rules live with the server settings: the Docker/Kubernetes spec
+// creates the same user at startup, so it survives restarts.
+export { APP_KEY_PATTERNS, appAclRules } from "../../redis/settings";
+import { APP_KEY_PATTERNS, appAclRules } from "../../redis/settings";
 
 export function createRedisAdapter(conn: StoreConnection): StoreAdapter {
   const appUser = checkIdentifier("redis", "app.user", conn.app.user);

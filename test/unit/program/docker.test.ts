@@ -106,3 +106,14 @@ describe("dev stack on docker", () => {
     expect(sinks).toEqual([{ sink: "env-file", stores: [...STORE_KINDS], location: ".env.dev" }]);
   });
 });
+
+describe("dev stack: Redis application user", () => {
+  it("is created at startup from the same ACL rules the init runner applies, its password out of argv", async () => {
+    const { appAclRules } = await import("../../../components/redis/settings");
+    const cmd = container("redis").inputs.command as string[];
+    const user = cmd.indexOf("--user");
+    expect(cmd.slice(user)).toEqual(["--user", "app", "reset", "on", ...appAclRules()]);
+    expect(cmd[2]).toContain('">$REDIS_APP_PASSWORD"');
+    expect(JSON.stringify(container("redis").inputs.envs)).toContain("REDIS_APP_PASSWORD=mock-redis-app-password-pw");
+  });
+});

@@ -37,7 +37,7 @@ const ALL_ON_K8S = {
 /** The spec each store renders from (the same builders Docker uses), with a stand-in password. */
 function specOf(kind: StoreKind): StoreSpec {
   const cfg = parseConfig(ALL_ON_K8S).stores;
-  const secrets = { adminPassword: "x" };
+  const secrets = { adminPassword: "x", appPassword: "y" };
   switch (kind) {
     case "postgres": return postgresSpec(cfg.postgres!, secrets);
     case "redis": return redisSpec(cfg.redis!, secrets);
@@ -93,12 +93,12 @@ describe.each(STORE_KINDS)("kubernetes target: %s as a StatefulSet", (kind) => {
     const spec = specOf(kind);
     const c = container(kind);
     const refs = c.env.filter((e: { valueFrom?: unknown }) => e.valueFrom);
-    expect(refs.map((e: { name: string }) => e.name)).toEqual(Object.keys(spec.secretEnv));
+    expect(refs.map((e: { name: string }) => e.name).sort()).toEqual(Object.keys(spec.secretEnv).sort());
     for (const r of refs) expect(r.valueFrom.secretKeyRef).toEqual({ name: `${kind}-admin`, key: r.name });
     expect(JSON.stringify(sts(kind))).not.toContain("mock-");
     const secret = resource(k8s.registered, "core/v1:Secret", `${kind}-admin`);
     expect(isSecretInput(secret.inputs.stringData)).toBe(true);
-    expect(Object.keys(inputs(secret).stringData)).toEqual(Object.keys(spec.secretEnv));
+    expect(Object.keys(inputs(secret).stringData).sort()).toEqual(Object.keys(spec.secretEnv).sort());
     expect(JSON.stringify(inputs(secret).stringData)).toContain(`mock-${kind}-admin-password-pw`);
   });
 
