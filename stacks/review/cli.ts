@@ -1,6 +1,6 @@
 /**
  * `npm run review -- up|down|list|gc`: ephemeral review stacks, one per pull
- * request (see docs/review-stacks.md). Exit codes: 0 ok, 1 an operation
+ * request (see README.md, "Review stacks"). Exit codes: 0 ok, 1 an operation
  * failed, 2 usage or template error, 3 environment not ready.
  */
 import { parseArgs } from "./args";
