@@ -121,8 +121,9 @@ export const initScriptsProvider: pulumi.dynamic.ResourceProvider<ProviderInputs
     return { outs };
   },
 
-  async delete() {
+  async delete(_id, props) {
     // Intentionally nothing: removing the resource (or the stack) never drops schema objects, data or the ledger.
+    console.log(`${props.kind}: kept on purpose: the store's schema objects, data and init-script ledger (polystore never drops them)`);
   },
 };
 

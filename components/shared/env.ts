@@ -2,6 +2,16 @@ import type { StoreConnection, StoreKind } from "./types";
 
 const e = encodeURIComponent;
 
+/** The main URL variable applications read, per store. */
+export const URL_VAR: Record<StoreKind, string> = {
+  postgres: "DATABASE_URL",
+  redis: "REDIS_URL",
+  mongodb: "MONGODB_URL",
+  elasticsearch: "ELASTICSEARCH_URL",
+  clickhouse: "CLICKHOUSE_URL",
+  neo4j: "NEO4J_URI",
+};
+
 /**
  * The variables applications read, for the application identity, under the
  * names the seeds use (DATABASE_URL, REDIS_URL, MONGODB_URL, ELASTICSEARCH_URL,

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PolystoreConfig } from "../../stacks/config/schema";
-import { appEnv } from "./env";
+import { appEnv, URL_VAR } from "./env";
 import { createIdentity } from "./identity";
 import { databaseName, userNames, type StoreSettings } from "./settings";
 import type { SpecSecrets, StoreSpec } from "./spec";
@@ -58,16 +58,6 @@ export interface StoreOutputs {
   /** The init-scripts resource, if init runs from Pulumi. */
   init?: pulumi.Resource;
 }
-
-/** The main URL variable per store. */
-const URL_VAR: Record<StoreKind, string> = {
-  postgres: "DATABASE_URL",
-  redis: "REDIS_URL",
-  mongodb: "MONGODB_URL",
-  elasticsearch: "ELASTICSEARCH_URL",
-  clickhouse: "CLICKHOUSE_URL",
-  neo4j: "NEO4J_URI",
-};
 
 /**
  * The work of every store component: identities, the spec, the target's

@@ -17,17 +17,11 @@
  *      or a preview creating the sink; a `.env` file keeps only a hash).
  */
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { URL_VAR } from "../../components/shared/env";
 import { ancestors, byUrn, known, must, type Props } from "./util";
 
-/** The variable every application reads for each store (seeds' names; see components/shared/env.ts). */
-export const URL_VARIABLE: Record<string, string> = {
-  postgres: "DATABASE_URL",
-  redis: "REDIS_URL",
-  mongodb: "MONGODB_URL",
-  elasticsearch: "ELASTICSEARCH_URL",
-  clickhouse: "CLICKHOUSE_URL",
-  neo4j: "NEO4J_URI",
-};
+/** The variable every application reads for each store (seeds' names). */
+export const URL_VARIABLE: Record<string, string> = URL_VAR;
 
 const STORE_COMPONENT = /^polystore:([a-z0-9]+):[A-Za-z0-9]+Store$/;
 const SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion";
