@@ -41,6 +41,11 @@ export async function runStore(conn: StoreConnection, adapter: StoreAdapter, ope
 
     if (operation === "status") {
       compare(report, scripts, await adapter.readLedger(), false);
+    } else if (operation === "apply" && compare(report, scripts, await adapter.readLedger(), true).length === 0) {
+      // Nothing pending, failed or changed (a changed script throws above): no lock and no
+      // ledger writes are needed. The identity and server checks still run, as on every apply.
+      report.notes.push(...(await adapter.ensureIdentity()));
+      if (adapter.checkServer) report.notes.push(...(await adapter.checkServer()));
     } else {
       await adapter.acquireLock(owner, opts.lockTimeoutMs ?? 120_000);
       locked = true;

@@ -56,7 +56,7 @@ export const envFileSink: SecretSink = (ctx) => {
         `polystore stack ${ctx.stack}: application connection details`,
       ),
     );
-  const file = new DotEnvFile("env-file", { path, content });
+  const file = new DotEnvFile("env-file", { path, content, stores: stores.map((s) => s.kind) });
   return { sink: "env-file", stores: stores.map((s) => s.kind), location: pulumi.output(path), resources: [file] };
 };
 

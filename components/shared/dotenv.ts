@@ -6,6 +6,8 @@ export interface DotEnvInputs {
   path: string;
   /** Whole file content (secret). */
   content: string;
+  /** The stores whose variables the file holds (kept in state, so policies can see coverage). */
+  stores?: string[];
 }
 
 /**
@@ -32,14 +34,15 @@ export const dotEnvProvider: pulumi.dynamic.ResourceProvider = {
     fs.chmodSync(tmp, 0o600);
     fs.renameSync(tmp, file);
     const sha256 = crypto.createHash("sha256").update(inputs.content).digest("hex");
-    return { id: file, outs: { path: inputs.path, file, sha256 } };
+    return { id: file, outs: { path: inputs.path, file, sha256, stores: inputs.stores ?? [] } };
   },
 
-  async diff(_id: string, olds: { path: string; sha256: string }, news: DotEnvInputs) {
+  async diff(_id: string, olds: { path: string; sha256: string; stores?: string[] }, news: DotEnvInputs) {
     const crypto = require("crypto") as typeof import("crypto");
     const sha256 = crypto.createHash("sha256").update(news.content).digest("hex");
     const replaces = olds.path !== news.path ? ["path"] : [];
-    return { changes: replaces.length > 0 || olds.sha256 !== sha256, replaces, deleteBeforeReplace: false };
+    const storesChanged = JSON.stringify(olds.stores ?? []) !== JSON.stringify(news.stores ?? []);
+    return { changes: replaces.length > 0 || olds.sha256 !== sha256 || storesChanged, replaces, deleteBeforeReplace: false };
   },
 
   async update(_id: string, _olds: unknown, news: DotEnvInputs) {
@@ -51,7 +54,7 @@ export const dotEnvProvider: pulumi.dynamic.ResourceProvider = {
     fs.writeFileSync(tmp, news.content, { mode: 0o600 });
     fs.chmodSync(tmp, 0o600);
     fs.renameSync(tmp, file);
-    return { outs: { path: news.path, file, sha256: crypto.createHash("sha256").update(news.content).digest("hex") } };
+    return { outs: { path: news.path, file, sha256: crypto.createHash("sha256").update(news.content).digest("hex"), stores: news.stores ?? [] } };
   },
 
   async delete(_id: string, props: { file: string }) {
@@ -66,6 +69,8 @@ export interface DotEnvFileArgs {
   path: pulumi.Input<string>;
   /** File content; always stored as a secret. */
   content: pulumi.Input<string>;
+  /** The stores whose variables the file holds. */
+  stores?: pulumi.Input<string[]>;
 }
 
 /** A `.env` file holding applications' connection details (mode 0600). */
@@ -74,12 +79,14 @@ export class DotEnvFile extends pulumi.dynamic.Resource {
   public readonly path!: pulumi.Output<string>;
   /** SHA-256 of the content (changes when any value rotates). */
   public readonly sha256!: pulumi.Output<string>;
+  /** The stores the file covers. */
+  public readonly stores!: pulumi.Output<string[]>;
 
   constructor(name: string, args: DotEnvFileArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       dotEnvProvider,
       name,
-      { path: args.path, content: pulumi.secret(args.content), file: undefined, sha256: undefined },
+      { path: args.path, content: pulumi.secret(args.content), stores: args.stores ?? [], file: undefined, sha256: undefined },
       { ...opts, additionalSecretOutputs: ["content"] },
       "polystore",
       "DotEnvFile",
