@@ -134,6 +134,9 @@ export function compare(report: RunReport, scripts: ScriptFile[], ledger: Ledger
 }
 
 /** connect + ping with exponential backoff until `timeoutMs`; then an error naming store and address. */
+/** Engine messages that mean the credentials were refused (PostgreSQL, Redis, MongoDB, Neo4j, Elasticsearch, ClickHouse). */
+const AUTH_FAILURE = /password authentication failed|WRONGPASS|NOAUTH|Authentication failed|AuthenticationFailed|Neo\.ClientError\.Security\.Unauthorized|security_exception.*unable to authenticate|status(Code)?:? ?401|Code: 516/i;
+
 export async function waitForStore(adapter: StoreAdapter, timeoutMs: number, log: (m: string) => void): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = "";
@@ -145,6 +148,8 @@ export async function waitForStore(adapter: StoreAdapter, timeoutMs: number, log
     } catch (err) {
       last = errorText(err);
       await adapter.close().catch(() => undefined);
+      // A store that answers "wrong credentials" is up: waiting will not help.
+      if (AUTH_FAILURE.test(last)) throw new Error(`${adapter.kind} at ${adapter.address} refused the admin credentials: ${last}`);
     }
     if (Date.now() + delay > deadline) {
       throw new Error(`${adapter.kind} at ${adapter.address} did not answer within ${timeoutMs} ms (${attempt} attempts); last error: ${last}`);
