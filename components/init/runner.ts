@@ -41,9 +41,9 @@ export async function runStore(conn: StoreConnection, adapter: StoreAdapter, ope
 
     if (operation === "status") {
       compare(report, scripts, await adapter.readLedger(), false);
-    } else if (operation === "apply" && compare(report, scripts, await adapter.readLedger(), true).length === 0) {
-      // Nothing pending, failed or changed (a changed script throws above): no lock and no
-      // ledger writes are needed. The identity and server checks still run, as on every apply.
+    } else if (operation === "apply" && (await nothingToApply(adapter, report, scripts))) {
+      // Nothing pending, failed or changed (a changed script throws): no lock and no ledger
+      // writes are needed. The identity and server checks still run, as on every apply.
       report.notes.push(...(await adapter.ensureIdentity()));
       if (adapter.checkServer) report.notes.push(...(await adapter.checkServer()));
     } else {
@@ -63,6 +63,15 @@ export async function runStore(conn: StoreConnection, adapter: StoreAdapter, ope
     report.durationMs = Date.now() - started;
   }
   return report;
+}
+
+/** Whether the ledger already holds every script (fills `report` when it does; throws on a changed script). */
+async function nothingToApply(adapter: StoreAdapter, report: RunReport, scripts: ScriptFile[]): Promise<boolean> {
+  const ledger = await adapter.readLedger();
+  const scratch: RunReport = { ...report, retried: [], notes: [] };
+  if (compare(scratch, scripts, ledger, true).length > 0) return false;
+  compare(report, scripts, ledger, true);
+  return true;
 }
 
 async function apply(adapter: StoreAdapter, report: RunReport, scripts: ScriptFile[], log: (m: string) => void): Promise<void> {
