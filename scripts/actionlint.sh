@@ -34,5 +34,6 @@ if [ "${#workflows[@]}" -eq 0 ]; then
   echo "actionlint.sh: no workflow files under .github/workflows" >&2
   exit 2
 fi
-"$bin" -version | head -n 1 >&2
+version_text=$("$bin" -version) # captured: `| head` under pipefail can fail on SIGPIPE
+printf '%s\n' "${version_text%%$'\n'*}" >&2
 exec "$bin" "$@" "${workflows[@]}"

@@ -42,7 +42,10 @@ java_major=$(java -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.sp
 apt_packages=(postgresql redis-server redis-tools)
 apt_missing=()
 for p in "${apt_packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || apt_missing+=("$p")
+  # No `| grep -q` under pipefail: grep -q exits at the first match and the writer may die of
+  # SIGPIPE, which pipefail turns into a failure. Capture, then match in bash.
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [[ $status == *"install ok installed"* ]] || apt_missing+=("$p")
 done
 if ((${#apt_missing[@]})); then
   [[ $(id -u) -eq 0 ]] || die "Debian packages missing (${apt_missing[*]}) and not running as root to install them"
@@ -96,7 +99,11 @@ build_ferretdb() {
     (cd "$FERRETDB_DIR/src" && go build -trimpath -o "$FERRETDB_DIR/ferretdb" ./cmd/ferretdb) >"$CACHE/ferretdb.build.log" 2>&1 ||
       { tail -n 40 "$CACHE/ferretdb.build.log" >&2; die "go build of ferretdb failed (log: $CACHE/ferretdb.build.log)"; }
     rm -rf "$FERRETDB_DIR/src" "$FERRETDB_DIR/gotmp"
-    "$FERRETDB_DIR/ferretdb" --version | grep -q "version: $FERRETDB_VERSION" || die "built ferretdb does not report $FERRETDB_VERSION"
+    # Captured, not piped into `grep -q`: under pipefail the SIGPIPE ferretdb gets when grep -q
+    # stops reading at the first match failed this check on every fresh machine.
+    local reported; reported=$("$FERRETDB_DIR/ferretdb" --version 2>&1 || true)
+    [[ $reported == *"version: $FERRETDB_VERSION"* ]] ||
+      die "built ferretdb does not report $FERRETDB_VERSION (it printed: ${reported:0:200})"
     echo "$FERRETDB_VERSION" >"$FERRETDB_DIR/.stamp"
     log "ferretdb built in $(($(date +%s) - t0))s"
   fi
