@@ -27,6 +27,7 @@ import { benchNoop } from "./noop";
 import { benchPolicy } from "./policy";
 import { ROOT } from "./proc";
 import { formatMachine, formatTable, targets } from "./report";
+import { CliUsageError, EXIT, exitCodeOf, wantsHelp } from "../stacks/cli/exit";
 
 const PARTS = ["apply", "noop", "concurrent", "policy", "footprint"] as const;
 type Part = (typeof PARTS)[number];
@@ -44,12 +45,28 @@ interface Options {
   search: "elasticsearch" | "opensearch";
 }
 
+const HELP = `usage: npm run bench [-- --iterations 5] [--migrations 200] [--parts ${PARTS.join(",")}] [--stores ${ENGINES.join(",")}] [--search elasticsearch|opensearch]
+  Measures polystore side by side with Flyway and a psql loop on the harness's real engines (started on port offset ${PORT_OFFSET}),
+  prints a table and writes bench/results.json (see bench/README.md). Needs the engines: npm run setup:engines.
+  --iterations <n>   counted runs per figure (default ${MIN_ITERATIONS}; fewer is for trying it out, not for reporting)
+  --migrations <n>   PostgreSQL migrations in the apply and no-op parts (default 200)
+  --parts <list>     which parts to run (default all: ${PARTS.join(", ")})
+  --stores <list>    stores for the no-op and concurrent parts (default all six)
+  --search <engine>  engine behind the elasticsearch store (default elasticsearch)
+  -h, --help         this text
+exit codes: 0 ok, 1 a measurement failed, 2 usage error, 3 environment not ready`;
+
 function options(argv: string[]): Options {
-  const { values } = parseArgs({
-    args: argv,
-    options: { iterations: { type: "string" }, migrations: { type: "string" }, parts: { type: "string" }, stores: { type: "string" }, search: { type: "string" } },
-    strict: true,
-  });
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { iterations: { type: "string" }, migrations: { type: "string" }, parts: { type: "string" }, stores: { type: "string" }, search: { type: "string" } },
+      strict: true,
+    }));
+  } catch (err) {
+    throw new CliUsageError((err as Error).message);
+  }
   const problems: string[] = [];
   const iterations = Number(values.iterations ?? process.env.BENCH_ITERATIONS ?? MIN_ITERATIONS);
   if (!Number.isInteger(iterations) || iterations < 1) problems.push(`--iterations ${values.iterations}: expected a positive integer (at least ${MIN_ITERATIONS} for a reportable run)`);
@@ -63,7 +80,7 @@ function options(argv: string[]): Options {
   if (badStores.length) problems.push(`--stores: unknown store(s) ${badStores.join(", ")} (expected some of ${ENGINES.join(", ")})`);
   const search = values.search ?? "elasticsearch";
   if (search !== "elasticsearch" && search !== "opensearch") problems.push(`--search ${search}: expected elasticsearch or opensearch`);
-  if (problems.length) throw new Error(problems.join("\n"));
+  if (problems.length) throw new CliUsageError(problems.join("\n"));
   return { iterations, migrations, parts: parts as Part[], stores: stores as StoreKind[], search: search as Options["search"] };
 }
 
@@ -93,6 +110,10 @@ async function engineVersions(engines: BenchContext["engines"], machine: Machine
 }
 
 async function main(): Promise<number> {
+  if (wantsHelp(process.argv.slice(2))) {
+    process.stdout.write(`${HELP}\n`);
+    return EXIT.ok;
+  }
   const started = Date.now();
   const opts = options(process.argv.slice(2));
   const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
@@ -187,7 +208,8 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err) => {
-    process.stderr.write(`[bench] ERROR: ${(err as Error)?.stack ?? err}\n`);
-    process.exit(1);
+    if (err instanceof CliUsageError) process.stderr.write(`[bench] ${err.message}\n(npm run bench -- --help for usage)\n`);
+    else process.stderr.write(`[bench] ERROR: ${(err as Error)?.stack ?? err}\n`);
+    process.exit(exitCodeOf(err));
   },
 );

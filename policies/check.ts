@@ -42,6 +42,16 @@ interface Options {
 }
 
 const USAGE = "usage: npm run policy:check -- (--stack <name> | --stack-file <Pulumi.<stack>.yaml> | --all) [--policy-config <file>] [--json]";
+const HELP = `${USAGE}
+  Runs the polystore policy pack on stack files offline: no cloud, no credentials, no Pulumi CLI.
+  --stack <name>          Pulumi.<name>.yaml in the project root
+  --stack-file <file>     any stack file (e.g. a fixture)
+  --all                   every Pulumi.*.yaml in the project root (the review template filled in for a sample PR)
+  --policy-config <file>  enforcement levels (default policies/policy-config.<stack>.json, else policies/policy-config.json)
+  --json                  machine-readable result
+  -h, --help              this text
+exit codes: 0 no mandatory violation (advisories allowed), 1 a mandatory violation,
+            2 usage error, invalid policy config, or a stack whose config is invalid`;
 
 export function parseArgs(argv: string[]): Options {
   const files: string[] = [];
@@ -153,6 +163,10 @@ export async function checkStack(file: string, config: Map<string, EffectiveConf
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(HELP);
+    return 0;
+  }
   let opts: Options;
   const configs = new Map<string, Map<string, EffectiveConfig>>();
   try {

@@ -12,8 +12,19 @@ import { errorText } from "../components/init/adapter";
 import { connectionsFromFile, connectionsFromStack, type Connections } from "../components/init/connections";
 import { PROJECT_ROOT } from "../components/init/runner";
 import { STORE_KINDS, type StoreConnection, type StoreKind } from "../components/shared/types";
+import { EXIT, exitCodeOf, wantsHelp } from "./cli/exit";
+import { CONNECTIONS_HELP } from "./cli/connections-help";
 
-const USAGE = `usage: npm run health -- --stack <name> [--store <kind>]... [--connections <file.json>] [--timeout <seconds>]`;
+export const USAGE = `usage: npm run health -- --stack <name> [--store <kind>]... [--connections <file.json>] [--timeout <seconds>]
+  One connect and ping per store, concurrently: state, server version, ping latency. Reads nothing else.
+  --stack <name>            read connections from the stack's secret output "connections" (pulumi CLI)
+  --connections <file>      read them from a JSON file instead (format below)
+  --store <kind>            only this store (repeatable): ${STORE_KINDS.join(", ")}
+  --timeout <seconds>       how long to wait for each store (default 10)
+  -h, --help                this text
+exit codes: 0 every store up, 1 a store is down, 2 usage error, 3 environment not ready (no Pulumi CLI, no such stack)
+
+${CONNECTIONS_HELP}`;
 
 export interface Health {
   kind: StoreKind;
@@ -60,6 +71,10 @@ function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> 
 }
 
 export async function main(argv: string[]): Promise<number> {
+  if (wantsHelp(argv)) {
+    process.stdout.write(`${USAGE}\n`);
+    return EXIT.ok;
+  }
   let v;
   try {
     v = parseArgs({
@@ -68,8 +83,8 @@ export async function main(argv: string[]): Promise<number> {
       options: { stack: { type: "string" }, store: { type: "string", multiple: true }, connections: { type: "string" }, timeout: { type: "string" } },
     }).values;
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
-    return 2;
+    process.stderr.write(`${(err as Error).message}\n(npm run health -- --help for usage)\n`);
+    return EXIT.usage;
   }
   const problems: string[] = [];
   if (!v.stack && !v.connections) problems.push("--stack <name> (or --connections <file.json>) is required");
@@ -77,15 +92,15 @@ export async function main(argv: string[]): Promise<number> {
   const timeout = v.timeout === undefined ? 10 : Number(v.timeout);
   if (!Number.isFinite(timeout) || timeout <= 0) problems.push(`--timeout ${v.timeout}: expected a positive number of seconds`);
   if (problems.length) {
-    process.stderr.write(`${problems.join("\n")}\n${USAGE}\n`);
-    return 2;
+    process.stderr.write(`${problems.join("\n")}\n(npm run health -- --help for usage)\n`);
+    return EXIT.usage;
   }
   let connections: Connections;
   try {
     connections = v.connections ? connectionsFromFile(v.connections) : await connectionsFromStack(v.stack!, PROJECT_ROOT);
   } catch (err) {
     process.stderr.write(`health: ${(err as Error).message}\n`);
-    return 1;
+    return exitCodeOf(err);
   }
   const kinds = (v.store?.length ? v.store : Object.keys(connections)) as StoreKind[];
   const results = await Promise.all(

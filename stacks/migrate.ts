@@ -2,10 +2,10 @@
  * `npm run migrate -- status|apply|repair --stack <name> [--store <kind>]… [--connections <file.json>]`
  *
  * Applies (or reports, or repairs) each store's init scripts. Stores run
- * concurrently, each as soon as it answers. Prints a table; exit 0 when every
- * store succeeded, 1 when any failed, 2 on a usage error. Secrets are never
- * printed. `--connections-env <VAR>` and `--json` are for the Pulumi dynamic
- * provider (components/init/resource.ts).
+ * concurrently, each as soon as it answers. Prints a table. Exit codes (stacks/cli/exit.ts):
+ * 0 every store succeeded (and `--help`), 1 any failed, 2 usage error, 3 environment not
+ * ready (no Pulumi CLI, stack not found). Secrets are never printed.
+ * `--connections-env <VAR>` and `--json` are for the Pulumi dynamic provider (components/init/resource.ts).
  */
 import { parseArgs } from "node:util";
 import { resolve } from "node:path";
@@ -13,15 +13,24 @@ import { createAdapter, runStore, type Operation, type RunReport } from "../comp
 import { connectionsFromEnv, connectionsFromFile, connectionsFromStack, type Connections } from "../components/init/connections";
 import { PROJECT_ROOT } from "../components/init/runner";
 import { STORE_KINDS, type StoreKind } from "../components/shared/types";
+import { EXIT, exitCodeOf, wantsHelp } from "./cli/exit";
+import { CONNECTIONS_HELP } from "./cli/connections-help";
 
-const USAGE = `usage: npm run migrate -- <status|apply|repair> --stack <name> [--store <kind>]... [--connections <file.json>]
+export const USAGE = `usage: npm run migrate -- <status|apply|repair> --stack <name> [--store <kind>]... [--connections <file.json>]
+  status                    show each store's ledger: applied, pending, changed, failed (writes nothing)
+  apply                     apply pending scripts under the store's lock (also done by pulumi up)
+  repair                    accept edited scripts' new checksums, drop failed ledger rows
   --stack <name>            read connections from the stack's secret output "connections" (pulumi CLI)
   --connections <file>      read connections from a JSON file instead (Record<store kind, StoreConnection>)
   --connections-env <VAR>   read them from an environment variable (used by pulumi up)
   --store <kind>            only this store (repeatable): ${STORE_KINDS.join(", ")}
   --scripts-dir <dir>       scripts folder (one --store only; default init-scripts/<store>, relative to the project)
   --wait-timeout <seconds>  how long to wait for a store to answer (default 60)
-  --json                    print the reports as JSON instead of a table`;
+  --json                    print the reports as JSON instead of a table
+  -h, --help                this text
+exit codes: 0 ok, 1 a store failed, 2 usage error, 3 environment not ready (no Pulumi CLI, no such stack)
+
+${CONNECTIONS_HELP}`;
 
 class UsageError extends Error {}
 
@@ -108,20 +117,24 @@ export function formatTable(reports: RunReport[]): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  if (wantsHelp(argv)) {
+    process.stdout.write(`${USAGE}\n`);
+    return EXIT.ok;
+  }
   let cli: Cli;
   try {
     cli = parseCli(argv);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`${err.message}\n${USAGE}\n`);
-    return 2;
+    process.stderr.write(`${err.message}\n(npm run migrate -- --help for usage)\n`);
+    return EXIT.usage;
   }
   let connections: Connections;
   try {
     connections = await loadConnections(cli);
   } catch (err) {
     process.stderr.write(`migrate: ${(err as Error).message}\n`);
-    return 1;
+    return exitCodeOf(err);
   }
   const kinds = cli.stores.length ? cli.stores : (Object.keys(connections) as StoreKind[]);
   const missing = kinds.filter((k) => !connections[k]);

@@ -90,22 +90,55 @@ export function connectionsFromEnv(name: string, env: NodeJS.ProcessEnv = proces
 }
 
 /**
+ * An error that means the environment is not ready (no Pulumi CLI, not logged in, no such stack):
+ * CLIs map `exitCode` 3 to their exit status (stacks/cli/exit.ts). Declared here, not imported from
+ * stacks/, so this lower layer does not depend on the CLI layer.
+ */
+export class ConnectionSourceNotReady extends Error {
+  readonly exitCode = 3;
+  constructor(message: string) {
+    super(message);
+    this.name = "ConnectionSourceNotReady";
+  }
+}
+
+/** The Pulumi CLI to run: `$PULUMI_CLI_ROOT/bin/pulumi` when set (as the Automation API does), else `pulumi` on PATH. */
+export function pulumiCommand(env: NodeJS.ProcessEnv = process.env): string {
+  return env.PULUMI_CLI_ROOT ? `${env.PULUMI_CLI_ROOT}/bin/pulumi` : "pulumi";
+}
+
+export const NO_PULUMI_CLI =
+  "the Pulumi CLI is not installed: there is no `pulumi` on PATH (nor $PULUMI_CLI_ROOT/bin/pulumi). " +
+  "Install it (curl -fsSL https://get.pulumi.com | sh, or brew install pulumi), or where only the Go module proxy is " +
+  "reachable build it with `npm run setup:pulumi && source test/e2e/pulumi-env.sh`; " +
+  "or skip the CLI and pass the connections yourself with --connections <file.json> (see --help)";
+
+/**
  * `pulumi stack output connections --show-secrets --json --stack <stack>`,
  * run in `cwd`. Only stderr is ever shown on failure (stdout holds secrets).
  */
-export async function connectionsFromStack(stack: string, cwd: string): Promise<Connections> {
+export async function connectionsFromStack(stack: string, cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<Connections> {
   const args = ["stack", "output", "connections", "--show-secrets", "--json", "--stack", stack];
   const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolveRun, reject) => {
-    const child = spawn("pulumi", args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(pulumiCommand(env), args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     let err = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (err += d));
-    child.on("error", (e) => reject(new Error(`cannot run the pulumi CLI (${(e as NodeJS.ErrnoException).code ?? e.message}); install it or pass --connections <file.json>`)));
+    child.on("error", (e) =>
+      reject(
+        (e as NodeJS.ErrnoException).code === "ENOENT"
+          ? new ConnectionSourceNotReady(NO_PULUMI_CLI)
+          : new ConnectionSourceNotReady(`cannot run the Pulumi CLI (${(e as NodeJS.ErrnoException).code ?? e.message}); pass --connections <file.json> instead`),
+      ),
+    );
     child.on("close", (c) => resolveRun({ code: c, stdout: out, stderr: err }));
   });
   if (code !== 0) {
-    throw new Error(`pulumi stack output connections --stack ${stack} failed (exit ${code}): ${stderr.trim().split("\n").slice(-3).join(" ")}`);
+    const tail = stderr.trim().split("\n").slice(-3).join(" ");
+    const hint = notReadyHint(tail, stack);
+    const message = `pulumi stack output connections --stack ${stack} failed (exit ${code}): ${tail}${hint ? `\n  ${hint}` : ""}`;
+    throw hint ? new ConnectionSourceNotReady(message) : new Error(message);
   }
   try {
     return parseConnections(JSON.parse(stdout), `stack ${stack} output "connections"`);
@@ -113,4 +146,15 @@ export async function connectionsFromStack(stack: string, cwd: string): Promise<
     if (err instanceof SyntaxError) throw new Error(`stack ${stack}: output "connections" is not JSON; does the stack export it?`);
     throw err;
   }
+}
+
+/** What to do when the CLI's failure says the environment is not ready; undefined for other failures. */
+export function notReadyHint(stderr: string, stack: string): string | undefined {
+  if (/no stack named|stack .* not found|could not find stack/i.test(stderr))
+    return `no stack "${stack}" in the current backend: run \`pulumi up --stack ${stack}\` first, or check \`pulumi stack ls\` and \`pulumi whoami\``;
+  if (/not logged in|pulumi login|PULUMI_ACCESS_TOKEN/i.test(stderr))
+    return "not logged in to a Pulumi backend: run `pulumi login --local` (or `pulumi login file://<dir>`) first";
+  if (/passphrase/i.test(stderr))
+    return "the stack's secrets need the passphrase: export PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE)";
+  return undefined;
 }

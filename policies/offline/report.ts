@@ -12,7 +12,8 @@ export function formatTable(violations: Violation[]): string {
   return [line(head), ...rows.map(line)].join("\n");
 }
 
-/** The last line: `N policies, M resources, K mandatory violations, J advisory violations`. */
+/** The last line: `N policies, M resources, K mandatory violations, J advisory violations` (singular for 1). */
 export function summaryLine(policies: number, resources: number, mandatory: number, advisory: number): string {
-  return `${policies} policies, ${resources} resources, ${mandatory} mandatory violations, ${advisory} advisory violations`;
+  const n = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
+  return [n(policies, "policy", "policies"), n(resources, "resource"), n(mandatory, "mandatory violation"), n(advisory, "advisory violation")].join(", ");
 }

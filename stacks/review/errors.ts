@@ -3,7 +3,8 @@
  * 1 an operation failed, 2 usage (bad arguments, bad template),
  * 3 environment (no Pulumi CLI, backend not logged in, no passphrase).
  */
-export const EXIT = { ok: 0, failed: 1, usage: 2, environment: 3 } as const;
+export { EXIT } from "../cli/exit";
+import { EXIT } from "../cli/exit";
 
 /** Base class: a message for people, every problem listed, and an exit code. */
 export class ReviewError extends Error {
