@@ -14,7 +14,11 @@ import type { InitHook, StoreArgs } from "../components/shared/store";
 import type { SharedInfra } from "../components/shared/target";
 import type { StoreConnection, StoreKind } from "../components/shared/types";
 import { RENDERERS, SHARED } from "../components/targets";
+import { DockerAdminUis } from "../components/docker/admin-uis";
+import { ADMIN_UI_DEFAULTS } from "../components/docker/admin-ui-catalog";
+import type { DockerInfra } from "../components/docker";
 import { enabledKinds, storeTarget, type PolystoreConfig } from "./config";
+import { activeAdminUis } from "./config/checks";
 
 type StoreClass = new (name: string, args: StoreArgs<never>, opts?: pulumi.ComponentResourceOptions) => StoreComponent<StoreSettings>;
 
@@ -36,6 +40,8 @@ export interface ProgramOptions {
 /** What a polystore stack registers and exports. */
 export interface PolystoreProgram {
   stores: Partial<Record<StoreKind, StoreComponent<StoreSettings>>>;
+  /** The docker admin UIs, when `polystore:docker.adminUis.enabled`. */
+  adminUis?: DockerAdminUis;
   sinks: SinkResult[];
   outputs: {
     /** Non-secret summary: target, host, port, database per store. */
@@ -78,14 +84,17 @@ export function definePolystore(cfg: PolystoreConfig, stack: string, opts: Progr
     stores[kind] = new CLASSES[kind](kind, args as StoreArgs<never>);
   }
 
+  const adminUis = createAdminUis(cfg, stack, tags, stores, shared);
+  const extraEnv = adminUis ? [{ title: "admin UIs (docker.adminUis)", vars: adminUis.env }] : [];
   const sinkStores: SinkStore[] = kinds.map((kind) => ({ kind, target: storeTarget(cfg, kind), env: stores[kind]!.env }));
-  const sinks = SINKS.map((sink) => sink({ config: cfg, stack, tags, stores: sinkStores, shared })).filter(
+  const sinks = SINKS.map((sink) => sink({ config: cfg, stack, tags, stores: sinkStores, shared, extraEnv })).filter(
     (s): s is SinkResult => s !== undefined,
   );
 
   const list = kinds.map((k) => stores[k]!);
   return {
     stores,
+    adminUis,
     sinks,
     outputs: {
       stores: pulumi
@@ -102,4 +111,29 @@ export function definePolystore(cfg: PolystoreConfig, stack: string, opts: Progr
         .apply((locs) => sinks.map((s, i) => ({ sink: s.sink, stores: s.stores, location: locs[i] }))),
     },
   };
+}
+
+/** The opt-in admin UIs of the docker stores (`polystore:docker.adminUis`), or undefined when none runs. */
+function createAdminUis(
+  cfg: PolystoreConfig,
+  stack: string,
+  tags: Record<string, string>,
+  stores: PolystoreProgram["stores"],
+  shared: SharedInfra,
+): DockerAdminUis | undefined {
+  const tools = activeAdminUis(cfg);
+  const infra = shared.docker as DockerInfra | undefined;
+  if (tools.length === 0 || !infra) return undefined;
+  const ui = cfg.docker.adminUis;
+  return new DockerAdminUis("admin-uis", {
+    tools: tools.map((tool) => {
+      const store = stores[ADMIN_UI_DEFAULTS[tool].store]!;
+      return { tool, image: ui[tool].image, port: ui[tool].port, memoryMb: ui[tool].memoryMb, connection: store.connection, store };
+    }),
+    infra,
+    bindAddress: cfg.docker.bindAddress,
+    stack,
+    tags,
+    healthTimeoutSeconds: cfg.docker.healthTimeoutSeconds,
+  });
 }

@@ -25,6 +25,8 @@ export interface SinkContext {
   tags: Record<string, string>;
   stores: SinkStore[];
   shared: SharedInfra;
+  /** More variables for the env file only, e.g. the docker admin UIs' logins (secret). */
+  extraEnv?: Array<{ title: string; vars: pulumi.Output<Record<string, string>> }>;
 }
 
 /** Where one store's connection secret was written. */
@@ -48,11 +50,12 @@ export const envFileSink: SecretSink = (ctx) => {
   if (!(cfg.enabled ?? local.length > 0)) return undefined;
   const stores = cfg.enabled ? ctx.stores : local;
   const path = cfg.path ?? `.env.${ctx.stack}`;
+  const extra = ctx.extraEnv ?? [];
   const content = pulumi
-    .all(stores.map((s) => s.env))
-    .apply((envs) =>
+    .all([pulumi.all(stores.map((s) => s.env)), pulumi.all(extra.map((x) => x.vars))])
+    .apply(([envs, extraVars]) =>
       renderDotEnv(
-        envs.map((vars, i) => ({ title: stores[i].kind, vars })),
+        [...envs.map((vars, i) => ({ title: stores[i].kind, vars })), ...extraVars.map((vars, i) => ({ title: extra[i].title, vars }))],
         `polystore stack ${ctx.stack}: application connection details`,
       ),
     );

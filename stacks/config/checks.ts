@@ -1,3 +1,4 @@
+import { ADMIN_UI_DEFAULTS, ADMIN_UI_TOOLS, type AdminUiTool } from "../../components/docker/admin-ui-catalog";
 import { CATALOG } from "../../components/shared/catalog";
 import { STORE_KINDS, type StoreKind, type Target } from "../../components/shared/types";
 import { keyPath } from "./errors";
@@ -48,26 +49,45 @@ const awsServices: ConfigCheck = (cfg, problems) => {
   }
 };
 
-/** Docker containers' memory limits must fit the budget, and host ports must not collide. */
+/** The admin UIs that run: adminUis.enabled, the tool enabled, and its store enabled on docker. */
+export function activeAdminUis(cfg: PolystoreConfig): AdminUiTool[] {
+  const ui = cfg.docker.adminUis;
+  if (!ui.enabled) return [];
+  const docker = new Set(enabledKinds(cfg).filter((k) => storeTarget(cfg, k) === "docker"));
+  return ADMIN_UI_TOOLS.filter((t) => ui[t].enabled && docker.has(ADMIN_UI_DEFAULTS[t].store));
+}
+
+/** Docker containers' memory limits (stores and admin UIs) must fit the budget, and host ports must not collide. */
 const dockerFits: ConfigCheck = (cfg, problems) => {
   const docker = enabledKinds(cfg).filter((k) => storeTarget(cfg, k) === "docker");
-  const total = docker.reduce((sum, k) => sum + (cfg.stores[k]!.memoryMb ?? CATALOG[k].memoryMb), 0);
+  const uis = activeAdminUis(cfg);
+  const asks: Array<[string, number]> = [
+    ...docker.map((k): [string, number] => [k, cfg.stores[k]!.memoryMb ?? CATALOG[k].memoryMb]),
+    ...uis.map((t): [string, number] => [`adminUis.${t}`, cfg.docker.adminUis[t].memoryMb]),
+  ];
+  const total = asks.reduce((sum, [, mb]) => sum + mb, 0);
   if (total > cfg.docker.memoryBudgetMb) {
-    const parts = docker.map((k) => `${k} ${cfg.stores[k]!.memoryMb ?? CATALOG[k].memoryMb}`).join(", ");
+    const parts = asks.map(([what, mb]) => `${what} ${mb}`).join(", ");
     problems.push(
-      `${keyPath(["docker", "memoryBudgetMb"])}: the docker stores ask for ${total} MB (${parts}), more than the budget of ${cfg.docker.memoryBudgetMb} MB; lower stores.<store>.memoryMb or raise the budget`,
+      `${keyPath(["docker", "memoryBudgetMb"])}: the docker containers ask for ${total} MB (${parts}), more than the budget of ${cfg.docker.memoryBudgetMb} MB; lower stores.<store>.memoryMb${uis.length ? " or docker.adminUis.<tool>.memoryMb" : ""}, or raise the budget to at least ${total}`,
     );
   }
   const seen = new Map<number, string>();
+  const claim = (key: string[], port: number | undefined) => {
+    if (port === undefined) return;
+    const other = seen.get(port);
+    if (other) problems.push(`${keyPath(key)}: host port ${port} is already used by ${other}`);
+    else seen.set(port, key.join("."));
+  };
   for (const kind of docker) {
     const s = cfg.stores[kind]! as { port: number; nativePort?: number; httpPort?: number };
-    const ports: Array<[string, number | undefined]> = [["port", s.port], ["nativePort", s.nativePort], ["httpPort", s.httpPort]];
-    for (const [key, port] of ports) {
-      if (port === undefined) continue;
-      const other = seen.get(port);
-      if (other) problems.push(`${keyPath(["stores", kind, key])}: host port ${port} is already used by ${other}`);
-      else seen.set(port, `stores.${kind}.${key}`);
-    }
+    for (const key of ["port", "nativePort", "httpPort"] as const) claim(["stores", kind, key], s[key]);
+  }
+  for (const t of uis) claim(["docker", "adminUis", t, "port"], cfg.docker.adminUis[t].port);
+  for (const t of uis) {
+    const image = cfg.docker.adminUis[t].image;
+    if (/:latest$|^[^:]*$/.test(image.split("/").pop() ?? image) && !image.includes("@sha256:"))
+      problems.push(`${keyPath(["docker", "adminUis", t, "image"])}: "${image}" is not pinned; expected an exact tag or digest, e.g. ${ADMIN_UI_DEFAULTS[t].image}`);
   }
 };
 
