@@ -152,6 +152,8 @@ export async function connectionsFromStack(stack: string, cwd: string, env: Node
 export function notReadyHint(stderr: string, stack: string): string | undefined {
   if (/no stack named|stack .* not found|could not find stack/i.test(stderr))
     return `no stack "${stack}" in the current backend: run \`pulumi up --stack ${stack}\` first, or check \`pulumi stack ls\` and \`pulumi whoami\``;
+  if (/does not have output property/i.test(stderr))
+    return `stack "${stack}" has no output "connections" yet: run \`pulumi up --stack ${stack}\` first`;
   if (/not logged in|pulumi login|PULUMI_ACCESS_TOKEN/i.test(stderr))
     return "not logged in to a Pulumi backend: run `pulumi login --local` (or `pulumi login file://<dir>`) first";
   if (/passphrase/i.test(stderr))

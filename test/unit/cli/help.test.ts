@@ -81,6 +81,7 @@ describe("exit codes", { timeout: 120_000 }, () => {
     expect(notReadyHint("error: no stack named 'nosuch' found", "nosuch")).toContain('no stack "nosuch" in the current backend');
     expect(notReadyHint("error: PULUMI_ACCESS_TOKEN must be set for login during non-interactive CLI sessions", "dev")).toContain("pulumi login --local");
     expect(notReadyHint("error: passphrase must be set with PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE", "dev")).toContain("PULUMI_CONFIG_PASSPHRASE");
+    expect(notReadyHint("error: current stack does not have output property 'connections'", "dev")).toContain("run `pulumi up --stack dev` first");
     expect(notReadyHint("error: an unexpected failure", "dev")).toBeUndefined();
   });
 });
