@@ -87,7 +87,9 @@ async function runInit(inputs: ProviderInputs, recorded: number[] = []): Promise
     }
     throw new Error(`init scripts for ${inputs.kind} failed:\n${detail || message.split("\n")[0]}`);
   }
-  const report = (JSON.parse(stdout) as Array<{ applied: Array<{ version: number; fileName: string }>; skipped: number[] }>)[0]!;
+  const report = (JSON.parse(stdout) as Array<{ applied: Array<{ version: number; fileName: string }>; skipped: number[]; notes?: string[] }>)[0]!;
+  // A lost ledger is worth a line in `pulumi up`'s output, not only in the report.
+  const lost = (report.notes ?? []).filter((n) => n.includes("ledger lost"));
   const versions = report.applied.map((a) => a.version);
   const recordedVersions = [...new Set([...report.skipped, ...versions])].sort((a, b) => a - b);
   return {
@@ -101,9 +103,9 @@ async function runInit(inputs: ProviderInputs, recorded: number[] = []): Promise
       applied: versions.length,
       appliedVersions: versions,
       recordedVersions,
-      summary: versions.length
+      summary: (versions.length
         ? `applied ${report.applied.map((a) => a.fileName).join(", ")}; ${report.skipped.length} already applied`
-        : `nothing to apply; ${report.skipped.length} already applied`,
+        : `nothing to apply; ${report.skipped.length} already applied`) + lost.map((n) => `; ${n}`).join(""),
     },
   };
 }
