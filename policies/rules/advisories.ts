@@ -1,6 +1,6 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { known, label, must } from "./util";
-import { containersOf, DOCKER_IMAGE } from "./workloads";
+import { eachImage } from "./images";
+import { must } from "./util";
 
 /** The lowest release of one image's release line that has the known security fixes, and where that fact comes from. */
 export interface ImageAdvisory {
@@ -79,18 +79,9 @@ export const patchedImages: ResourceValidationPolicy = {
   description: "Store images must be at least the minimum patched release of their line (known CVEs fixed), per IMAGE_ADVISORIES.",
   enforcementLevel: "advisory",
   severity: "high",
-  validateResource: (args, report) => {
-    if (args.type === DOCKER_IMAGE) {
-      const ref = known(() => args.props.name);
-      const a = typeof ref === "string" ? unpatchedAdvisory(ref) : undefined;
-      if (a) report(problem(label(args.type, args.name), ref as string, a));
-      return;
-    }
-    const containers = containersOf(args.type, args.props);
-    if (containers.length === 0) args.notApplicable("not a container image or workload");
-    for (const c of containers) {
-      const a = typeof c.image === "string" ? unpatchedAdvisory(c.image) : undefined;
-      if (a) report(problem(`${label(args.type, args.name)}${c.where}`, c.image as string, a));
-    }
-  },
+  validateResource: (args, report) =>
+    eachImage(args, (where, ref) => {
+      const a = unpatchedAdvisory(ref);
+      if (a) report(problem(where, ref, a));
+    }),
 };
