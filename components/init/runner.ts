@@ -43,7 +43,8 @@ export async function runStore(conn: StoreConnection, adapter: StoreAdapter, ope
       const ledger = await adapter.readLedger();
       compare(report, scripts, ledger, false);
       const lost = lostVersions(ledger, opts.recorded);
-      if (lost.length) report.notes.push(lostLedgerMessage(adapter, lost, "the next apply re-applies them (Redis scripts are idempotent)"));
+      const then = adapter.ledgerMayBeEvicted ? "the next apply re-applies them (its scripts are idempotent)" : "apply will refuse unless the ledger is empty (a new store)";
+      if (lost.length) report.notes.push(lostLedgerMessage(adapter, lost, then));
     } else if (operation === "apply" && (await nothingToApply(adapter, report, scripts))) {
       // Nothing pending, failed or changed (a changed script throws): no lock and no ledger
       // writes are needed. The identity and server checks still run, as on every apply.
