@@ -14,6 +14,7 @@ import { awsDeletionProtection } from "./rules/aws-protection";
 import { awsTlsInTransit } from "./rules/aws-tls";
 import { containerHealthChecks } from "./rules/health";
 import { pinnedImages } from "./rules/images";
+import { patchedImages } from "./rules/advisories";
 import { containerMemoryLimits } from "./rules/memory";
 import { databasePortsLoopback } from "./rules/ports";
 import { noPlaintextCredentials } from "./rules/credentials";
@@ -45,6 +46,7 @@ export const POLICIES: Array<ResourceValidationPolicy | StackValidationPolicy> =
   awsCostTags,
   awsLogExports,
   awsPerformanceInsights,
+  patchedImages,
 ];
 
 export const PACK_ARGS: PolicyPackArgs = {

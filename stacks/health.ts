@@ -2,8 +2,9 @@
  * `npm run health -- --stack <name> [--store <kind>]… [--connections <file.json>] [--timeout <seconds>]`
  *
  * One connect + ping per store (concurrently), with the server version when it
- * is cheap, and the ping latency in ms. Exit 1 if any store is down, 2 on a
- * usage error. Uses the admin connection from the stack's secret output;
+ * is cheap, and the ping latency in ms, and whether the application identity
+ * can still log in (health-app.ts). Exit 1 if any store is down or its
+ * application password no longer matches the stack, 2 on a usage error. Uses the admin connection from the stack's secret output;
  * secrets are never printed.
  */
 import { parseArgs } from "node:util";
@@ -11,6 +12,7 @@ import { createAdapter } from "../components/init";
 import { errorText } from "../components/init/adapter";
 import { connectionsFromFile, connectionsFromStack, type Connections } from "../components/init/connections";
 import { PROJECT_ROOT } from "../components/init/runner";
+import { checkAppLogin } from "./health-app";
 import { STORE_KINDS, type StoreConnection, type StoreKind } from "../components/shared/types";
 import { EXIT, exitCodeOf, wantsHelp } from "./cli/exit";
 import { CONNECTIONS_HELP } from "./cli/connections-help";
@@ -53,7 +55,8 @@ export async function checkHealth(conn: StoreConnection, timeoutMs: number): Pro
         await a.ping();
         const latencyMs = Math.round((performance.now() - t0) * 10) / 10;
         const version = await a.serverVersion().catch(() => undefined);
-        return { kind: conn.kind, address: a.address, up: true, version, latencyMs };
+        const appProblem = await checkAppLogin(conn, timeoutMs);
+        return { kind: conn.kind, address: a.address, up: true, version, latencyMs, ...(appProblem ? { error: appProblem } : {}) };
       })(),
       timeoutMs,
       `no answer within ${timeoutMs} ms`,
@@ -114,7 +117,7 @@ export async function main(argv: string[]): Promise<number> {
   const head = ["STORE", "ADDRESS", "STATE", "VERSION", "LATENCY MS", "ERROR"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   for (const row of [head, ...rows]) process.stdout.write(`${row.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd()}\n`);
-  return results.every((r) => r.up) ? 0 : 1;
+  return results.every((r) => r.up && !r.error) ? 0 : 1;
 }
 
 if (require.main === module) {

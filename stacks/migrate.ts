@@ -26,6 +26,8 @@ export const USAGE = `usage: npm run migrate -- <status|apply|repair> --stack <n
   --store <kind>            only this store (repeatable): ${STORE_KINDS.join(", ")}
   --scripts-dir <dir>       scripts folder (one --store only; default init-scripts/<store>, relative to the project)
   --wait-timeout <seconds>  how long to wait for a store to answer (default 60)
+  --recorded <v1,v2,...>    versions the stack's state records as applied (one --store only; used by pulumi up
+                            to detect a store ledger that lost entries, e.g. evicted by Redis)
   --json                    print the reports as JSON instead of a table
   -h, --help                this text
 exit codes: 0 ok, 1 a store failed, 2 usage error, 3 environment not ready (no Pulumi CLI, no such stack)
@@ -42,6 +44,7 @@ interface Cli {
   stores: StoreKind[];
   scriptsDir?: string;
   waitTimeoutMs: number;
+  recorded?: number[];
   json: boolean;
 }
 
@@ -59,6 +62,7 @@ export function parseCli(argv: string[]): Cli {
         "connections-env": { type: "string" },
         "scripts-dir": { type: "string" },
         "wait-timeout": { type: "string" },
+        recorded: { type: "string" },
         json: { type: "boolean" },
       },
     });
@@ -79,6 +83,9 @@ export function parseCli(argv: string[]): Cli {
   if (v["scripts-dir"] && stores.length !== 1) problems.push("--scripts-dir needs exactly one --store");
   const wait = v["wait-timeout"] === undefined ? 60 : Number(v["wait-timeout"]);
   if (!Number.isFinite(wait) || wait <= 0) problems.push(`--wait-timeout ${v["wait-timeout"]}: expected a positive number of seconds`);
+  const recorded = v.recorded === undefined ? undefined : v.recorded.split(",").map((x) => x.trim()).filter(Boolean).map(Number);
+  if (v.recorded !== undefined && stores.length !== 1) problems.push("--recorded needs exactly one --store");
+  if (recorded?.some((n) => !Number.isInteger(n) || n <= 0)) problems.push(`--recorded ${v.recorded}: expected comma-separated script versions (positive integers)`);
   if (problems.length) throw new UsageError(problems.join("\n"));
   return {
     operation: operation as Operation,
@@ -88,6 +95,7 @@ export function parseCli(argv: string[]): Cli {
     stores: [...new Set(stores)] as StoreKind[],
     scriptsDir: v["scripts-dir"],
     waitTimeoutMs: wait * 1000,
+    recorded,
     json: v.json ?? false,
   };
 }
@@ -149,7 +157,7 @@ export async function main(argv: string[]): Promise<number> {
       try {
         const adapter = createAdapter(conn);
         const scriptsDir = cli.scriptsDir ? resolve(PROJECT_ROOT, cli.scriptsDir) : undefined;
-        const report = await runStore(conn, adapter, cli.operation, { scriptsDir, waitTimeoutMs: cli.waitTimeoutMs, log });
+        const report = await runStore(conn, adapter, cli.operation, { scriptsDir, waitTimeoutMs: cli.waitTimeoutMs, recorded: cli.recorded, log });
         log(`${kind}: ${report.ok ? "done" : "FAILED"} in ${report.durationMs} ms`);
         return report;
       } catch (err) {

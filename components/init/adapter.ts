@@ -28,6 +28,12 @@ export interface StoreAdapter {
   readonly address: string;
   /** Requests sent to the server so far (benchmarks report the count of a no-op run). */
   roundTrips: number;
+  /**
+   * Whether the store itself may drop the ledger (Redis: allkeys-lru evicts any key) and
+   * this store's scripts are idempotent by contract, so a lost ledger is re-applied (with a
+   * note) rather than refused. Default false: a lost ledger stops apply.
+   */
+  readonly ledgerMayBeEvicted?: boolean;
 
   /** Open the admin connection. May throw if the store is down (the runner retries). */
   connect(): Promise<void>;

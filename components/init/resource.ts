@@ -47,11 +47,18 @@ interface ProviderOutputs {
   waitTimeoutSeconds: number;
   applied: number;
   appliedVersions: number[];
+  /**
+   * Every version applied so far (this run's and earlier ones'): the authoritative record,
+   * kept where the application cannot reach it. Passed back to the runner on the next
+   * update, which so detects a store ledger that lost entries (Redis eviction).
+   * Absent in states written before it existed.
+   */
+  recordedVersions?: number[];
   summary: string;
 }
 
 /** Runs `migrate apply` for one store in a child process; self-contained because Pulumi serialises it. */
-async function runInit(inputs: ProviderInputs): Promise<pulumi.dynamic.CreateResult<ProviderOutputs>> {
+async function runInit(inputs: ProviderInputs, recorded: number[] = []): Promise<pulumi.dynamic.CreateResult<ProviderOutputs>> {
   const { execFile } = require("node:child_process") as typeof import("node:child_process");
   const { existsSync } = require("node:fs") as typeof import("node:fs");
   const path = require("node:path") as typeof import("node:path");
@@ -59,7 +66,8 @@ async function runInit(inputs: ProviderInputs): Promise<pulumi.dynamic.CreateRes
   let root = process.cwd();
   while (!existsSync(path.join(root, "Pulumi.yaml")) && path.dirname(root) !== root) root = path.dirname(root);
   const args = ["--import", "tsx", "stacks/migrate.ts", "apply", "--store", inputs.kind, "--connections-env", "POLYSTORE_INIT_CONNECTION",
-    "--scripts-dir", inputs.scriptsDir, "--wait-timeout", String(inputs.waitTimeoutSeconds), "--json"];
+    "--scripts-dir", inputs.scriptsDir, "--wait-timeout", String(inputs.waitTimeoutSeconds), "--json",
+    ...(recorded.length ? ["--recorded", recorded.join(",")] : [])];
   // Asynchronous, so the provider host can run several stores' init at once.
   const { stdout, stderr, failed, message } = await new Promise<{ stdout: string; stderr: string; failed: boolean; message: string }>((done) => {
     execFile(
@@ -79,8 +87,11 @@ async function runInit(inputs: ProviderInputs): Promise<pulumi.dynamic.CreateRes
     }
     throw new Error(`init scripts for ${inputs.kind} failed:\n${detail || message.split("\n")[0]}`);
   }
-  const report = (JSON.parse(stdout) as Array<{ applied: Array<{ version: number; fileName: string }>; skipped: number[] }>)[0]!;
+  const report = (JSON.parse(stdout) as Array<{ applied: Array<{ version: number; fileName: string }>; skipped: number[]; notes?: string[] }>)[0]!;
+  // A lost ledger is worth a line in `pulumi up`'s output, not only in the report.
+  const lost = (report.notes ?? []).filter((n) => n.includes("ledger lost"));
   const versions = report.applied.map((a) => a.version);
+  const recordedVersions = [...new Set([...report.skipped, ...versions])].sort((a, b) => a - b);
   return {
     id: `${inputs.kind}-init`,
     outs: {
@@ -91,9 +102,10 @@ async function runInit(inputs: ProviderInputs): Promise<pulumi.dynamic.CreateRes
       waitTimeoutSeconds: inputs.waitTimeoutSeconds,
       applied: versions.length,
       appliedVersions: versions,
-      summary: versions.length
+      recordedVersions,
+      summary: (versions.length
         ? `applied ${report.applied.map((a) => a.fileName).join(", ")}; ${report.skipped.length} already applied`
-        : `nothing to apply; ${report.skipped.length} already applied`,
+        : `nothing to apply; ${report.skipped.length} already applied`) + lost.map((n) => `; ${n}`).join(""),
     },
   };
 }
@@ -116,8 +128,8 @@ export const initScriptsProvider: pulumi.dynamic.ResourceProvider<ProviderInputs
     return { changes: changes.length > 0, replaces: [], deleteBeforeReplace: false };
   },
 
-  async update(_id, _olds, news) {
-    const { outs } = await runInit(news);
+  async update(_id, olds, news) {
+    const { outs } = await runInit(news, olds.recordedVersions ?? []);
     return { outs };
   },
 
@@ -131,6 +143,7 @@ export const initScriptsProvider: pulumi.dynamic.ResourceProvider<ProviderInputs
 export class InitScripts extends pulumi.dynamic.Resource {
   declare readonly applied: pulumi.Output<number>;
   declare readonly appliedVersions: pulumi.Output<number[]>;
+  declare readonly recordedVersions: pulumi.Output<number[]>;
   declare readonly summary: pulumi.Output<string>;
   declare readonly checksums: pulumi.Output<Record<string, string>>;
 
@@ -151,6 +164,7 @@ export class InitScripts extends pulumi.dynamic.Resource {
         waitTimeoutSeconds: args.waitTimeoutSeconds ?? 300,
         applied: undefined,
         appliedVersions: undefined,
+        recordedVersions: undefined,
         summary: undefined,
         connectionHash: undefined,
       },

@@ -40,7 +40,11 @@ export async function runStore(conn: StoreConnection, adapter: StoreAdapter, ope
     roundTripsAtStart = adapter.roundTrips;
 
     if (operation === "status") {
-      compare(report, scripts, await adapter.readLedger(), false);
+      const ledger = await adapter.readLedger();
+      compare(report, scripts, ledger, false);
+      const lost = lostVersions(ledger, opts.recorded);
+      const then = adapter.ledgerMayBeEvicted ? "the next apply re-applies them (its scripts are idempotent)" : "apply will refuse unless the ledger is empty (a new store)";
+      if (lost.length) report.notes.push(lostLedgerMessage(adapter, lost, then));
     } else if (operation === "apply" && (await nothingToApply(adapter, report, scripts))) {
       // Nothing pending, failed or changed (a changed script throws): no lock and no ledger
       // writes are needed. The identity and server checks still run, as on every apply.
@@ -51,7 +55,7 @@ export async function runStore(conn: StoreConnection, adapter: StoreAdapter, ope
       locked = true;
       await adapter.ensureLedger();
       if (operation === "repair") await repair(adapter, report, scripts, log);
-      else await apply(adapter, report, scripts, log);
+      else await apply(adapter, report, scripts, log, opts.recorded);
     }
     report.ok = true;
   } catch (err) {
@@ -74,9 +78,20 @@ async function nothingToApply(adapter: StoreAdapter, report: RunReport, scripts:
   return true;
 }
 
-async function apply(adapter: StoreAdapter, report: RunReport, scripts: ScriptFile[], log: (m: string) => void): Promise<void> {
+async function apply(adapter: StoreAdapter, report: RunReport, scripts: ScriptFile[], log: (m: string) => void, recorded?: number[]): Promise<void> {
   report.notes.push(...(await adapter.ensureIdentity()));
   const ledger = await adapter.readLedger();
+  const lost = lostVersions(ledger, recorded);
+  if (lost.length && !adapter.ledgerMayBeEvicted && ledger.length > 0) {
+    // Some rows gone, others not: someone edited the ledger. Re-running non-idempotent DDL would fail half-way.
+    throw new Error(`${lostLedgerMessage(adapter, lost, "refusing to run them again")}; restore the ledger from a backup, or re-record them with repair after checking the store`);
+  }
+  if (lost.length && !adapter.ledgerMayBeEvicted) {
+    report.notes.push(lostLedgerMessage(adapter, lost, "the ledger is empty, so this is a new or re-created store: applying every script"));
+  } else if (lost.length) {
+    report.notes.push(lostLedgerMessage(adapter, lost, "re-applying them: its scripts are idempotent (ACL/config/contract setup) and the re-run writes the ledger again"));
+    log(`${adapter.kind}: ledger lost for version(s) ${lost.join(", ")}; re-applying`);
+  }
   const pending = compare(report, scripts, ledger, true);
   const values = adapter.placeholders();
   // Substitute every pending script first, so a bad placeholder stops the run before anything is applied.
@@ -107,6 +122,19 @@ async function repair(adapter: StoreAdapter, report: RunReport, scripts: ScriptF
     }
   }
   compare(report, scripts, await adapter.readLedger(), false);
+}
+
+/** Versions recorded as applied outside the store that its ledger no longer holds. */
+export function lostVersions(ledger: LedgerEntry[], recorded: number[] = []): number[] {
+  const have = new Set(ledger.map((e) => e.version));
+  return [...new Set(recorded)].filter((v) => !have.has(v)).sort((a, b) => a - b);
+}
+
+function lostLedgerMessage(adapter: StoreAdapter, lost: number[], then: string): string {
+  return (
+    `${adapter.kind} at ${adapter.address}: ledger lost: version(s) ${lost.join(", ")} are recorded as applied in the stack's state ` +
+    `but missing from the store's ledger${adapter.ledgerMayBeEvicted ? " (evicted under maxmemory-policy, or the data was flushed)" : ""}; ${then}`
+  );
 }
 
 /**

@@ -85,4 +85,10 @@ export interface RunOptions {
   owner?: string;
   /** Progress messages (never secrets). Default: silent. */
   log?: (message: string) => void;
+  /**
+   * Versions an earlier run recorded as applied OUTSIDE the store (the Pulumi
+   * state of the `InitScripts` resource), the authority when the store's own
+   * ledger can be lost (Redis under allkeys-lru). Default: none (no check).
+   */
+  recorded?: number[];
 }

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { databaseName } from "../shared/settings";
+import { databaseName, identityOptions } from "../shared/settings";
 import type { RenderContext } from "../shared/target";
 import type { StoreConnection } from "../shared/types";
 import type { KubernetesInfra } from "./namespace";
@@ -79,7 +79,7 @@ export function createInitJob(
   const opts = { parent: ctx.parent, provider: infra.provider };
   const namespace = infra.namespace;
   const labels = { ...infra.labels, "polystore.io/store": ctx.kind, "polystore.io/init-scripts": scripts.hash };
-  const options: Record<string, string> = ctx.kind === "postgres" ? { ownerRole: (ctx.settings as { ownerRole: string }).ownerRole } : {};
+  const options: Record<string, string> = identityOptions(ctx.kind, ctx.settings);
 
   const scriptsMap = new k8s.core.v1.ConfigMap(
     `${ctx.name}-init-scripts-${scripts.hash}`,

@@ -45,8 +45,8 @@ export const DEFAULT_REDIS_SERVER_SETTINGS: RedisServerSettings = {
 
 /**
  * The redis-server arguments for the given settings, without the password
- * (which every target passes out of band: an environment variable in
- * containers, `--requirepass` on the test harness's command line).
+ * (which every target passes out of band: stdin in containers, see
+ * {@link redisStartupScript}; `--requirepass` on the test harness's command line).
  */
 export function redisServerArgs(s: RedisServerSettings): string[] {
   return [
@@ -59,14 +59,47 @@ export function redisServerArgs(s: RedisServerSettings): string[] {
   ];
 }
 
-/** Key namespaces the application user may touch (seed 004). */
+/** Key namespaces the application user may touch (seed 004); its Pub/Sub channels use the same prefixes. */
 export const APP_KEY_PATTERNS = ["session:*", "user:*", "cache:*", "lock:*"];
 
+/** Options of {@link appAclRules}. */
+export interface AppAclOptions {
+  /** Key (and channel) patterns. Default {@link APP_KEY_PATTERNS}. */
+  patterns?: readonly string[];
+  /** The logical database the application uses (`REDIS_DB`); SELECT of any other is refused. Default 0. */
+  database?: number;
+  /** Allow EVAL/EVALSHA (Lua on the app's own keys, checked against its ACL). Default false (`polystore:stores.redis.allowAppScripts`). */
+  allowScripts?: boolean;
+}
+
+/**
+ * Commands the application identity never gets, beyond `-@admin -@dangerous`:
+ * - server-side code (`-@scripting`: FUNCTION LOAD/DELETE/FLUSH/LIST, FCALL, EVAL, SCRIPT …);
+ *   a library the app could `FUNCTION LOAD REPLACE` would run with the admin's rights at its next FCALL;
+ * - key-space listing: SCAN and RANDOMKEY ignore key patterns, KEYS is already dangerous;
+ * - other logical databases: SELECT only of the app's own (first-argument rule), MOVE/COPY … DB n;
+ * - CLIENT TRACKING (BCAST pushes the names of keys others write) and PUBSUB's listing/counting
+ *   subcommands, which ignore channel patterns.
+ */
+export const APP_DENIED_RULES = [
+  "-@scripting",
+  "-scan", "-randomkey", "-move", "-copy",
+  "-select",
+  "-client|tracking", "-client|caching",
+  "-pubsub|channels", "-pubsub|numsub", "-pubsub|numpat", "-pubsub|shardchannels", "-pubsub|shardnumsub",
+];
+
+/** What {@link APP_DENIED_RULES} gives back when `allowScripts` is on: Lua on the app's own keys only. */
+export const APP_SCRIPT_RULES = ["+eval", "+evalsha", "+eval_ro", "+evalsha_ro", "+script|load", "+script|exists"];
+
 /** ACL rules for the application user, after `reset on >password`. */
-export function appAclRules(patterns: readonly string[] = APP_KEY_PATTERNS): string[] {
+export function appAclRules(opts: AppAclOptions = {}): string[] {
+  const patterns = opts.patterns ?? APP_KEY_PATTERNS;
+  const database = opts.database ?? 0;
   return [
     ...patterns.map((p) => `~${p}`),
     "resetchannels",
+    ...patterns.map((p) => `&${p}`),
     "+@all",
     "-@admin",
     "-@dangerous",
@@ -74,15 +107,29 @@ export function appAclRules(patterns: readonly string[] = APP_KEY_PATTERNS): str
     "+info",
     // Named explicitly as well, so the intent survives category changes between Redis versions.
     "-flushall", "-flushdb", "-config", "-debug", "-keys", "-shutdown", "-monitor", "-acl", "-script|flush", "-script|kill",
+    ...APP_DENIED_RULES,
+    // First-argument rule (Redis 7.0+): the only database the app may select is its own.
+    `+select|${database}`,
+    ...(opts.allowScripts ? APP_SCRIPT_RULES : []),
   ];
 }
 
 /**
- * redis-server arguments that create the application ACL user at startup
- * (`--user <name> reset on <rules>`); the password rule (`>password`) must
- * follow them, out of band like the admin password. The init runner applies
- * the same rules with ACL SETUSER on every run.
+ * The redis-server configuration polystore feeds on **stdin** (`redis-server … -`):
+ * the admin (`default`) user and the application ACL user, both with their
+ * passwords as SHA-256 hashes (`#<hex>`). It is a shell here-document: the
+ * container's `sh -c` expands `$REDIS_PASSWORD`/`$REDIS_APP_PASSWORD` inside it and
+ * hashes them with `sha256sum` reading stdin, so no password ever reaches any
+ * process's argv (`/proc/<pid>/cmdline`), not even for the first milliseconds.
+ * The init runner applies the same rules with ACL SETUSER on every run.
  */
-export function redisAppUserArgs(appUser: string): string[] {
-  return ["--user", appUser, "reset", "on", ...appAclRules()];
+export function redisStartupScript(appUser: string, acl: AppAclOptions = {}): string {
+  const hash = (v: string) => `#$(printf %s "$${v}" | sha256sum | cut -d' ' -f1)`;
+  return [
+    // `-` must be the last argument: redis-server then reads more configuration from stdin.
+    'exec redis-server "$@" - <<POLYSTORE_REDIS_CONF',
+    `user default reset on ${hash("REDIS_PASSWORD")} ~* &* +@all`,
+    `user ${appUser} reset on ${hash("REDIS_APP_PASSWORD")} ${appAclRules(acl).join(" ")}`,
+    "POLYSTORE_REDIS_CONF",
+  ].join("\n");
 }

@@ -1,7 +1,7 @@
 import type { RedisConfig } from "../../stacks/config/stores";
 import { CATALOG } from "../shared/catalog";
 import type { SpecSecrets, StoreSpec } from "../shared/spec";
-import { redisAppUserArgs, redisServerArgs, type RedisServerSettings } from "./settings";
+import { redisServerArgs, redisStartupScript, type RedisServerSettings } from "./settings";
 
 /** The server settings of a Redis store's config. */
 export function redisServerSettings(cfg: RedisConfig): RedisServerSettings {
@@ -15,10 +15,11 @@ export function redisServerSettings(cfg: RedisConfig): RedisServerSettings {
 }
 
 /**
- * Redis as a container. Passwords reach redis-server through the environment
- * (never the container's command line); the server arguments are
- * `redisServerArgs`, the same function the test harness starts Redis with,
- * and the application ACL user is created at startup so it survives restarts.
+ * Redis as a container. Passwords reach the container through the environment
+ * and redis-server through stdin, hashed (`redisStartupScript`): never any
+ * process's command line. The server arguments are `redisServerArgs`, the same
+ * function the test harness starts Redis with, and the application ACL user is
+ * created at startup so it survives restarts.
  */
 export function redisSpec(cfg: RedisConfig, secrets: SpecSecrets): StoreSpec {
   const server = redisServerSettings(cfg);
@@ -28,13 +29,11 @@ export function redisSpec(cfg: RedisConfig, secrets: SpecSecrets): StoreSpec {
     command: [
       "sh",
       "-c",
-      // The app user's password rule closes the `--user` directive that ends "$@".
-      'exec redis-server "$@" ">$REDIS_APP_PASSWORD" --requirepass "$REDIS_PASSWORD"',
+      redisStartupScript(cfg.appUser, { allowScripts: cfg.allowAppScripts }),
       "redis-server",
       ...redisServerArgs(server),
       "--dir",
       "/data",
-      ...redisAppUserArgs(cfg.appUser),
     ],
     env: {},
     secretEnv: { REDIS_PASSWORD: secrets.adminPassword, REDIS_APP_PASSWORD: secrets.appPassword },
@@ -55,6 +54,7 @@ export function redisSpec(cfg: RedisConfig, secrets: SpecSecrets): StoreSpec {
       appendfsync: server.appendfsync,
       timeout: server.timeoutSeconds,
       appUser: cfg.appUser,
+      allowAppScripts: cfg.allowAppScripts,
     },
   };
 }

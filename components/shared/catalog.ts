@@ -12,11 +12,16 @@ export interface CatalogEntry {
   title: string;
 }
 
+/**
+ * The latest patch release of each store's minor line (docker-library/official-images
+ * `library/<image>` at 37079fb, 2026-08-21; Elasticsearch 8.14's last release is 8.14.3).
+ * The `patched-images` policy (policies/rules/advisories.ts) names the minimum per line.
+ */
 export const CATALOG: Record<StoreKind, CatalogEntry> = {
-  postgres: { image: "postgres:16.4-alpine", memoryMb: 256, clientPort: 5432, title: "PostgreSQL" },
-  redis: { image: "redis:7.4.1-alpine", memoryMb: 576, clientPort: 6379, title: "Redis" },
-  mongodb: { image: "mongo:7.0.14", memoryMb: 384, clientPort: 27017, title: "MongoDB" },
+  postgres: { image: "postgres:16.15-alpine", memoryMb: 256, clientPort: 5432, title: "PostgreSQL" },
+  redis: { image: "redis:7.4.11-alpine", memoryMb: 576, clientPort: 6379, title: "Redis" },
+  mongodb: { image: "mongo:7.0.40", memoryMb: 384, clientPort: 27017, title: "MongoDB" },
   elasticsearch: { image: "docker.elastic.co/elasticsearch/elasticsearch:8.14.3", memoryMb: 640, clientPort: 9200, title: "Elasticsearch" },
-  clickhouse: { image: "clickhouse/clickhouse-server:24.8.4.13", memoryMb: 512, clientPort: 8123, title: "ClickHouse" },
-  neo4j: { image: "neo4j:5.26.0-community", memoryMb: 704, clientPort: 7687, title: "Neo4j" },
+  clickhouse: { image: "clickhouse/clickhouse-server:24.8.14.39", memoryMb: 512, clientPort: 8123, title: "ClickHouse" },
+  neo4j: { image: "neo4j:5.26.29-community", memoryMb: 704, clientPort: 7687, title: "Neo4j" },
 };

@@ -54,3 +54,23 @@ export function databaseName(kind: StoreKind, s: StoreSettings): string {
       return (s as PostgresConfig | MongodbConfig | ClickhouseConfig | Neo4jConfig).database;
   }
 }
+
+/**
+ * The init adapter's options that come from a store's settings (what the
+ * runner enforces on the application identity), for every target's connection:
+ * PostgreSQL the owner role and the application role's session limits, Redis
+ * whether the application may run Lua.
+ */
+export function identityOptions(kind: StoreKind, s: StoreSettings): Record<string, string> {
+  if (kind === "postgres") {
+    const p = s as PostgresConfig;
+    return {
+      ownerRole: p.ownerRole,
+      appLockTimeoutMs: String(p.appLockTimeoutMs),
+      appStatementTimeoutMs: String(p.appStatementTimeoutMs),
+      appIdleInTransactionTimeoutMs: String(p.appIdleInTransactionTimeoutMs),
+    };
+  }
+  if (kind === "redis") return { allowAppScripts: String((s as RedisConfig).allowAppScripts) };
+  return {};
+}

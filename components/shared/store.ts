@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { PolystoreConfig } from "../../stacks/config/schema";
 import { appEnv, URL_VAR } from "./env";
 import { createIdentity } from "./identity";
-import { databaseName, userNames, type StoreSettings } from "./settings";
+import { databaseName, identityOptions, userNames, type StoreSettings } from "./settings";
 import type { SpecSecrets, StoreSpec } from "./spec";
 import type { RenderedStore, SharedInfra, TargetRenderer } from "./target";
 import type { Credentials, StoreConnection, StoreKind, Target } from "./types";
@@ -103,7 +103,7 @@ export function createStore(
   const admin = rendered.admin ?? identity.admin;
   const database = databaseName(kind, settings);
   const options: Record<string, string> = { ...(rendered.options ?? {}) };
-  if (kind === "postgres") options.ownerRole = (settings as { ownerRole: string }).ownerRole;
+  Object.assign(options, identityOptions(kind, settings));
   if (kind === "redis") {
     // What the init runner's CONFIG GET check compares against.
     const r = settings as { maxmemoryMb: number; maxmemoryPolicy: string; appendonly: boolean; appendfsync: string };

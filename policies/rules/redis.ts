@@ -35,9 +35,29 @@ export function redisBytes(v: string): number | undefined {
   return Number(m[1]) * mult;
 }
 
+/**
+ * The `default` user's rules when the container configures it in a config text on its
+ * command line (polystore's `redis-server -` here-document: `user default reset on #<hash> …`).
+ */
+function defaultUserRules(c: ContainerView): string | undefined {
+  return /(?:^|\n)\s*user\s+default\s+([^\n]*)/.exec(c.argv.join("\n"))?.[1];
+}
+
 /** Why a Redis container does not require a password, or undefined. */
 function containerAuthProblem(c: ContainerView): string | undefined {
   if (redisFlag(c.argv, "aclfile")) return undefined;
+  const rules = defaultUserRules(c);
+  if (rules !== undefined) {
+    if (/(^|\s)nopass(\s|$)/.test(rules) || !/(^|\s)on(\s|$)/.test(rules) || !/(^|\s)[#>]/.test(rules)) {
+      return `configures the default user without a password ("user default ${rules.slice(0, 40)}…")`;
+    }
+    // Passwords taken from the environment must name variables the container has, and be filled.
+    for (const [, name] of rules.matchAll(/\$\{?([A-Za-z_]\w*)\}?/g)) {
+      if (!c.env.has(name!)) return `configures the default user's password from $${name} but ${name} is not in the container's environment`;
+      if (c.env.get(name!) === "") return `configures the default user's password from $${name} but ${name} is empty`;
+    }
+    return undefined;
+  }
   const pass = redisFlag(c.argv, "requirepass");
   if (pass === undefined) return "starts redis-server without --requirepass or --aclfile";
   // `$VAR` / `${VAR}` (shell) or `$(VAR)` (Kubernetes args expansion) must name a variable the container has.

@@ -11,6 +11,8 @@ export const identifier = z
 
 const port = z.number().int().min(1).max(65535);
 const memoryMb = z.number().int().min(64);
+/** A session limit of the PostgreSQL application role in ms: always on (no 0), at most a day. */
+const sessionLimitMs = z.number().int().min(100).max(86_400_000);
 
 /** An image reference pinned to an exact tag or digest: never `latest`, never untagged. */
 export const pinnedImage = z.string().refine(
@@ -68,6 +70,12 @@ export const postgresSchema = z.strictObject({
   port: port.default(5432),
   /** `max_connections`. Default 100. */
   maxConnections: z.number().int().min(10).max(10000).default(100),
+  /** `lock_timeout` of the application role (ALTER ROLE … SET), ms: how long one of its statements waits for a lock. Default 5000. */
+  appLockTimeoutMs: sessionLimitMs.default(5_000),
+  /** `statement_timeout` of the application role, ms: the longest statement it may run. Default 30000. */
+  appStatementTimeoutMs: sessionLimitMs.default(30_000),
+  /** `idle_in_transaction_session_timeout` of the application role, ms: an abandoned open transaction (and its locks) ends after this. Default 60000. */
+  appIdleInTransactionTimeoutMs: sessionLimitMs.default(60_000),
   aws: awsStoreSchemas.postgres.optional(),
 });
 
@@ -85,6 +93,11 @@ export const redisSchema = z.strictObject({
   timeoutSeconds: z.number().int().min(0).default(300),
   /** ACL user applications log in as (no FLUSHALL/FLUSHDB/CONFIG/DEBUG/KEYS, seed key namespaces only). Default `app`. */
   appUser: identifier.default("app"),
+  /**
+   * Let the application user run Lua with EVAL/EVALSHA (keys still checked against its ACL;
+   * FUNCTION, SCRIPT FLUSH/KILL and every other server-side code path stay denied). Default false.
+   */
+  allowAppScripts: z.boolean().default(false),
   /** Host port on Docker. Default 6379. */
   port: port.default(6379),
   aws: awsStoreSchemas.redis.optional(),

@@ -67,13 +67,13 @@ describe("postgres init scripts", () => {
   it("applies every script from scratch, then a re-run applies nothing", async () => {
     const conn = await freshDatabase();
     const first = ok(await run(conn, "apply"));
-    expect(first.applied.map((a) => a.fileName)).toEqual(["001_tenancy.sql", "002_archived_sessions.sql", "003_articles.sql"]);
+    expect(first.applied.map((a) => a.fileName)).toEqual(["001_tenancy.sql", "002_archived_sessions.sql", "003_articles.sql", "004_tenant_scoped_keys.sql"]);
     const again = ok(await run(conn, "apply"));
     expect(again.applied).toEqual([]);
-    expect(again.skipped).toEqual([1, 2, 3]);
+    expect(again.skipped).toEqual([1, 2, 3, 4]);
     expect(again.roundTrips).toBeGreaterThan(0);
     const ledger = await admin(conn, conn.database, (c) => c.query("SELECT version, success, checksum FROM polystore.schema_history ORDER BY version"));
-    expect(ledger.rows.map((r) => [r.version, r.success])).toEqual([[1, true], [2, true], [3, true]]);
+    expect(ledger.rows.map((r) => [r.version, r.success])).toEqual([[1, true], [2, true], [3, true], [4, true]]);
     const owners = await admin(conn, conn.database, (c) =>
       c.query("SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public' AND tablename IN ('organizations','users','projects','archived_sessions','articles')"),
     );
@@ -102,20 +102,20 @@ describe("postgres init scripts", () => {
     const conn = await freshDatabase();
     const dir = copyScripts("postgres");
     try {
-      writeFileSync(join(dir, "004_tags.sql"), "CREATE TABLE tags (id uuid PRIMARY KEY);\nINSERT INTO no_such_table VALUES (1);\n");
+      writeFileSync(join(dir, "005_tags.sql"), "CREATE TABLE tags (id uuid PRIMARY KEY);\nINSERT INTO no_such_table VALUES (1);\n");
       const failed = await run(conn, "apply", dir);
       expect(failed.ok).toBe(false);
-      expect(failed.error).toMatch(/004_tags\.sql failed: relation "no_such_table" does not exist \(line 2\)/);
-      expect(failed.applied.map((a) => a.version)).toEqual([1, 2, 3]);
+      expect(failed.error).toMatch(/005_tags\.sql failed: relation "no_such_table" does not exist \(line 2\)/);
+      expect(failed.applied.map((a) => a.version)).toEqual([1, 2, 3, 4]);
       const state = await admin(conn, conn.database, async (c) => ({
         tags: (await c.query("SELECT to_regclass('public.tags') AS t")).rows[0].t,
         ledger: (await c.query("SELECT version FROM polystore.schema_history ORDER BY version")).rows.map((r) => r.version),
       }));
-      expect(state).toEqual({ tags: null, ledger: [1, 2, 3] });
-      writeFileSync(join(dir, "004_tags.sql"), "CREATE TABLE tags (id uuid PRIMARY KEY);\nGRANT SELECT ON tags TO ${APP_ROLE};\n");
+      expect(state).toEqual({ tags: null, ledger: [1, 2, 3, 4] });
+      writeFileSync(join(dir, "005_tags.sql"), "CREATE TABLE tags (id uuid PRIMARY KEY);\nGRANT SELECT ON tags TO ${APP_ROLE};\n");
       const resumed = ok(await run(conn, "apply", dir));
-      expect(resumed.applied.map((a) => a.version)).toEqual([4]);
-      expect(resumed.skipped).toEqual([1, 2, 3]);
+      expect(resumed.applied.map((a) => a.version)).toEqual([5]);
+      expect(resumed.skipped).toEqual([1, 2, 3, 4]);
     } finally {
       removeDir(dir);
     }
@@ -139,7 +139,7 @@ describe("postgres init scripts", () => {
     });
     const limited = { ...conn, admin: { user: adminUser, password: "adminpw" } };
     const first = ok(await run(limited, "apply"));
-    expect(first.applied).toHaveLength(3);
+    expect(first.applied).toHaveLength(4);
     expect(ok(await run(limited, "apply")).applied).toEqual([]);
     const seen = await asApp(conn, async (c) => {
       await c.query("BEGIN");
@@ -156,9 +156,9 @@ describe("postgres init scripts", () => {
     const conn = await freshDatabase();
     const dir = copyScripts("postgres");
     try {
-      writeFileSync(join(dir, "004_tx.sql"), "CREATE TABLE t4 (id int);\nCOMMIT;\nCREATE TABLE t5 (id int);\n");
+      writeFileSync(join(dir, "005_tx.sql"), "CREATE TABLE t4 (id int);\nCOMMIT;\nCREATE TABLE t5 (id int);\n");
       const r = await run(conn, "apply", dir);
-      expect(r.error).toMatch(/004_tx\.sql failed: contains transaction control \(COMMIT;\)/);
+      expect(r.error).toMatch(/005_tx\.sql failed: contains transaction control \(COMMIT;\)/);
       expect(await admin(conn, conn.database, async (c) => (await c.query("SELECT to_regclass('public.t4') AS t")).rows[0].t)).toBeNull();
     } finally {
       removeDir(dir);
@@ -169,10 +169,10 @@ describe("postgres init scripts", () => {
     const conn = await freshDatabase();
     const reports = await fourConcurrentRuns(conn);
     for (const r of reports) ok(r);
-    expect(reports.flatMap((r) => r.applied.map((a) => a.version)).sort()).toEqual([1, 2, 3]);
-    expect(reports.filter((r) => r.applied.length === 3)).toHaveLength(1);
+    expect(reports.flatMap((r) => r.applied.map((a) => a.version)).sort()).toEqual([1, 2, 3, 4]);
+    expect(reports.filter((r) => r.applied.length === 4)).toHaveLength(1);
     const ledger = await admin(conn, conn.database, (c) => c.query("SELECT count(*)::int AS n FROM polystore.schema_history"));
-    expect(ledger.rows[0].n).toBe(3);
+    expect(ledger.rows[0].n).toBe(4);
   });
 
   it("runs through `npm run migrate` and the Pulumi dynamic provider without printing secrets", async () => {
@@ -181,9 +181,9 @@ describe("postgres init scripts", () => {
     writeFileSync(file, JSON.stringify({ postgres: conn }), { mode: 0o600 });
     const cli = spawnSync(process.execPath, ["--import", "tsx", "stacks/migrate.ts", "status", "--connections", file], { cwd: PROJECT_ROOT, encoding: "utf8" });
     expect(cli.status).toBe(0);
-    expect(cli.stdout).toMatch(/^postgres\s+\S+\s+ok\s+-\s+0\s+1,2,3/m);
+    expect(cli.stdout).toMatch(/^postgres\s+\S+\s+ok\s+-\s+0\s+1,2,3,4/m);
     const created = await initScriptsProvider.create({ kind: "postgres", connection: conn, scriptsDir: "init-scripts/postgres", checksums: {}, waitTimeoutSeconds: 30 });
-    expect(created.outs!.appliedVersions).toEqual([1, 2, 3]);
+    expect(created.outs!.appliedVersions).toEqual([1, 2, 3, 4]);
     expect((await initScriptsProvider.create({ kind: "postgres", connection: conn, scriptsDir: "init-scripts/postgres", checksums: {}, waitTimeoutSeconds: 30 })).outs!.applied).toBe(0);
     const after = spawnSync(process.execPath, ["--import", "tsx", "stacks/migrate.ts", "status", "--connections", file], { cwd: PROJECT_ROOT, encoding: "utf8" });
     for (const out of [cli.stdout, cli.stderr, after.stdout, after.stderr, JSON.stringify(created)]) {

@@ -5,15 +5,15 @@
  * without waiting for the init runner — with the seeds' namespaces only,
  * and neither password appears on the command line.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Redis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { redisSpec } from "../../components/redis/spec";
 import { parseConfig } from "../../stacks/config";
+import { renderedRedisCommand, startRenderedRedis, stopRedis } from "./redis-server-support";
 
 const port = 56390 + Number(process.env.POLYSTORE_HARNESS_PORT_OFFSET ?? 0);
 const adminPassword = randomBytes(16).toString("hex");
@@ -21,35 +21,33 @@ const appPassword = randomBytes(16).toString("hex");
 const dir = mkdtempSync(join(tmpdir(), "polystore-redis-startup-"));
 let server: ChildProcess | undefined;
 
-/** The spec's command with the container's data dir replaced and port/bind spliced in before the `--user` directive. */
+const secrets = { adminPassword, appPassword };
+/** Every distinct /proc/<pid>/cmdline of the started process, sampled from spawn until redis-server has set its title. */
+const cmdlines: string[] = [];
+
+/** The spec's command with the container's data dir replaced and port/bind/no-RDB appended. */
 function command(): string[] {
   const cfg = parseConfig({ stores: { redis: {} } }).stores.redis!;
-  const cmd = [...redisSpec(cfg, { adminPassword, appPassword }).command!];
-  cmd[cmd.indexOf("--dir") + 1] = dir;
-  cmd.splice(cmd.indexOf("--user"), 0, "--port", String(port), "--bind", "127.0.0.1", "--save", "");
-  return cmd;
+  return renderedRedisCommand(cfg, secrets, dir, port);
 }
 
-async function start(): Promise<ChildProcess> {
-  const [file, ...args] = command();
-  const p = spawn(file, args, { env: { ...process.env, REDIS_PASSWORD: adminPassword, REDIS_APP_PASSWORD: appPassword }, stdio: "pipe" });
-  let log = "";
-  p.stdout!.on("data", (d) => (log += d));
-  p.stderr!.on("data", (d) => (log += d));
-  for (let i = 0; i < 100; i++) {
-    if (log.includes("Ready to accept connections")) return p;
-    if (p.exitCode !== null) break;
-    await new Promise((r) => setTimeout(r, 100));
+/** Samples the process's argv as fast as it can (synchronously), from the moment it is spawned. */
+function sampleCmdline(pid: number): void {
+  const until = Date.now() + 3000;
+  while (Date.now() < until) {
+    let now: string;
+    try {
+      now = readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").trim();
+    } catch {
+      break;
+    }
+    if (now !== cmdlines[cmdlines.length - 1]) cmdlines.push(now);
+    if (/^redis-server \S+:\d+/.test(now)) break; // the final process title
   }
-  p.kill("SIGKILL");
-  throw new Error(`redis-server from the spec's command did not start:\n${log.slice(-2000)}`);
 }
 
-async function stop(p: ChildProcess): Promise<void> {
-  const done = new Promise((r) => p.once("exit", r));
-  p.kill("SIGTERM");
-  await done;
-}
+const start = () => startRenderedRedis(command(), secrets, sampleCmdline);
+const stop = stopRedis;
 
 const client = (username: string, password: string) =>
   new Redis({ host: "127.0.0.1", port, username, password, lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false });
@@ -66,6 +64,16 @@ describe("Redis started from the container command", () => {
   it("keeps both passwords off the command line", () => {
     expect(command().join(" ")).not.toContain(adminPassword);
     expect(command().join(" ")).not.toContain(appPassword);
+  });
+
+  it("never has a password in the started process's /proc/<pid>/cmdline, at any sample from spawn on", () => {
+    // The first samples are sh's argv, then redis-server's, then its rewritten title.
+    expect(cmdlines.length).toBeGreaterThan(0);
+    expect(cmdlines[cmdlines.length - 1]).toMatch(/^redis-server \S+:\d+/);
+    for (const c of cmdlines) {
+      expect(c).not.toContain(adminPassword);
+      expect(c).not.toContain(appPassword);
+    }
   });
 
   it("has the application user at startup, limited to the seeds' namespaces and safe commands", async () => {

@@ -1,6 +1,9 @@
 /**
  * PostgreSQL adapter: scripts `.sql`, ledger `polystore.schema_history`,
- * session advisory lock, one transaction per script (script + ledger row).
+ * one transaction per script (script + ledger row). The init lock is a
+ * table lock on `polystore.init_lock` held by a second admin connection's open
+ * transaction: the application role has no access to schema `polystore`, so,
+ * unlike an advisory lock, it can neither take nor hold it.
  *
  * Scripts run as the owner role (`SET LOCAL ROLE <owner>`), so every object
  * they create is owned by it, not by the admin and never by the app role.
@@ -11,9 +14,11 @@ import type { StoreConnection } from "../../shared/types";
 import { addressOf, checkIdentifier, errorText, LockTimeoutError, ScriptFailedError, type StoreAdapter } from "../adapter";
 import type { LedgerEntry, PreparedScript } from "../types";
 
-/** Advisory lock key pair ("poly", 1): one init lock per database. */
-const LOCK_SQL = "SELECT pg_try_advisory_lock(1886350457, 1) AS ok";
-const UNLOCK_SQL = "SELECT pg_advisory_unlock(1886350457, 1) AS ok";
+/** The lock table (one per database) and the self-conflicting mode the runner holds it in. */
+const LOCK_TABLE = "polystore.init_lock";
+const LOCK_SQL = `LOCK TABLE ${LOCK_TABLE} IN SHARE ROW EXCLUSIVE MODE NOWAIT`;
+/** Catalog races of concurrent `CREATE … IF NOT EXISTS` (unique_violation, duplicate_schema/table) and lock_not_available. */
+const RETRYABLE = new Set(["23505", "42P06", "42P07", "55P03"]);
 const TX_CONTROL = /^\s*(BEGIN(\s+(TRANSACTION|WORK))?\s*;|START\s+TRANSACTION\b|COMMIT\s*;|ROLLBACK\s*;)/im;
 
 export function createPostgresAdapter(conn: StoreConnection): StoreAdapter {
@@ -22,7 +27,10 @@ export function createPostgresAdapter(conn: StoreConnection): StoreAdapter {
   const ownerRole = checkIdentifier("postgres", "options.ownerRole", conn.options?.ownerRole ?? `${db}_owner`);
   const secrets = [conn.admin.password, conn.app.password];
   const q = pg.escapeIdentifier;
+  const limits = sessionLimits(conn);
   let client: pg.Client | undefined;
+  /** The connection whose open transaction holds the init lock. */
+  let lockClient: pg.Client | undefined;
 
   const adapter: StoreAdapter = {
     kind: "postgres",
@@ -32,24 +40,7 @@ export function createPostgresAdapter(conn: StoreConnection): StoreAdapter {
 
     async connect() {
       if (client) return;
-      const c = new pg.Client({
-        host: conn.host,
-        port: conn.port,
-        user: conn.admin.user,
-        password: conn.admin.password,
-        database: db,
-        ssl: conn.tls ? { rejectUnauthorized: conn.options?.tlsRejectUnauthorized !== "false" } : undefined,
-        application_name: "polystore-init",
-        connectionTimeoutMillis: 5000,
-      });
-      c.on("error", () => undefined); // a dropped connection surfaces on the next query
-      try {
-        await c.connect();
-      } catch (err) {
-        await c.end().catch(() => undefined);
-        throw new Error(errorText(err, secrets));
-      }
-      client = c;
+      client = await open("polystore-init");
     },
     async ping() {
       await run("SELECT 1");
@@ -60,8 +51,10 @@ export function createPostgresAdapter(conn: StoreConnection): StoreAdapter {
     },
     async close() {
       const c = client;
+      const l = lockClient;
       client = undefined;
-      await c?.end().catch(() => undefined);
+      lockClient = undefined;
+      await Promise.all([c?.end().catch(() => undefined), l?.end().catch(() => undefined)]);
     },
 
     async ensureLedger() {
@@ -102,15 +95,38 @@ export function createPostgresAdapter(conn: StoreConnection): StoreAdapter {
     },
 
     async acquireLock(owner, timeoutMs) {
-      await run("SELECT set_config('application_name', $1, false)", [`polystore-init ${owner}`.slice(0, 63)]);
+      const l = lockClient ?? (lockClient = await open(`polystore-init ${owner}`.slice(0, 63)));
+      const lock = async (sql: string, params?: unknown[]) => {
+        adapter.roundTrips++;
+        return l.query(sql, params);
+      };
+      // The holder's transaction stays open for the whole run: no server default may end it.
+      await lock("SET statement_timeout = 0; SET lock_timeout = 0; SET idle_in_transaction_session_timeout = 0");
       const deadline = Date.now() + timeoutMs;
-      for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
-        const r = await run(LOCK_SQL);
-        if (r.rows[0]?.ok) return;
+      for (let delay = 50, ready = false; ; delay = Math.min(delay * 2, 1000)) {
+        try {
+          if (!ready) {
+            await lock(
+              `CREATE SCHEMA IF NOT EXISTS polystore;
+               REVOKE ALL ON SCHEMA polystore FROM PUBLIC;
+               CREATE TABLE IF NOT EXISTS ${LOCK_TABLE} (id integer PRIMARY KEY);
+               REVOKE ALL ON ${LOCK_TABLE} FROM PUBLIC;`,
+            );
+            ready = true;
+          }
+          await lock("BEGIN");
+          await lock(LOCK_SQL);
+          return;
+        } catch (err) {
+          await lock("ROLLBACK").catch(() => undefined);
+          const retryable = RETRYABLE.has((err as { code?: string }).code ?? "") || /tuple concurrently updated/.test(errorText(err));
+          if (!retryable) throw new Error(errorText(err, secrets));
+        }
         if (Date.now() >= deadline) {
           const h = await run(
             `SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-             WHERE l.locktype = 'advisory' AND l.classid = 1886350457 AND l.objid = 1 AND l.granted LIMIT 1`,
+             WHERE l.locktype = 'relation' AND l.relation = to_regclass($1) AND l.granted AND l.pid <> pg_backend_pid() LIMIT 1`,
+            [LOCK_TABLE],
           );
           throw new LockTimeoutError("postgres", adapter.address, timeoutMs, h.rows[0]?.application_name as string | undefined);
         }
@@ -118,8 +134,14 @@ export function createPostgresAdapter(conn: StoreConnection): StoreAdapter {
       }
     },
     async releaseLock() {
-      // Session-level lock held by this connection only: unlocking cannot release another runner's lock.
-      if (client) await run(UNLOCK_SQL).catch(() => undefined);
+      // The lock lives in this adapter's own lock connection: ending its transaction cannot release another runner's lock.
+      const l = lockClient;
+      lockClient = undefined;
+      if (l) {
+        adapter.roundTrips++;
+        await l.query("ROLLBACK").catch(() => undefined);
+        await l.end().catch(() => undefined);
+      }
     },
 
     async ensureIdentity() {
@@ -157,7 +179,13 @@ export function createPostgresAdapter(conn: StoreConnection): StoreAdapter {
           `GRANT ${q(ownerRole)} TO CURRENT_USER`,
           manageApp ? role(appRole, true, `PASSWORD ${pg.escapeLiteral(conn.app.password)}`) : "",
           `REVOKE ${q(ownerRole)} FROM ${q(appRole)}`,
-          `GRANT CONNECT ON DATABASE ${q(db)} TO ${q(appRole)}`,
+          // Only the application role (and the owner/admin) may connect to the application's database.
+          `REVOKE ALL ON DATABASE ${q(db)} FROM PUBLIC`,
+          `GRANT CONNECT, TEMPORARY ON DATABASE ${q(db)} TO ${q(appRole)}`,
+          // Bound what one application session can hold: locks, long statements, abandoned transactions.
+          manageApp ? `ALTER ROLE ${q(appRole)} SET lock_timeout = ${limits.lockTimeoutMs}` : "",
+          manageApp ? `ALTER ROLE ${q(appRole)} SET statement_timeout = ${limits.statementTimeoutMs}` : "",
+          manageApp ? `ALTER ROLE ${q(appRole)} SET idle_in_transaction_session_timeout = ${limits.idleInTransactionTimeoutMs}` : "",
           `REVOKE CREATE ON SCHEMA public FROM PUBLIC`,
           `GRANT USAGE, CREATE ON SCHEMA public TO ${q(ownerRole)}`,
           `GRANT USAGE ON SCHEMA public TO ${q(appRole)}`,
@@ -165,10 +193,14 @@ export function createPostgresAdapter(conn: StoreConnection): StoreAdapter {
           .filter(Boolean)
           .join(";\n"),
       );
+      const others = await revokePublicConnect();
       return [
         `${have.has(ownerRole) ? "updated" : "created"} owner role ${ownerRole} (NOLOGIN)`,
+        `CONNECT on database ${db}: ${appRole} only (revoked from PUBLIC)`,
+        ...others,
         manageApp
-          ? `${have.has(appRole) ? "updated" : "created"} application role ${appRole} (LOGIN, no superuser/createdb/createrole/bypassrls)`
+          ? `${have.has(appRole) ? "updated" : "created"} application role ${appRole} (LOGIN, no superuser/createdb/createrole/bypassrls; ` +
+            `lock_timeout ${limits.lockTimeoutMs} ms, statement_timeout ${limits.statementTimeoutMs} ms, idle_in_transaction_session_timeout ${limits.idleInTransactionTimeoutMs} ms)`
           : `application role ${appRole} not managed (options.manageAppUser = "false"): only its schema grants were ensured`,
       ];
     },
@@ -194,6 +226,50 @@ export function createPostgresAdapter(conn: StoreConnection): StoreAdapter {
     },
   };
 
+  /** An admin connection to the application's database. */
+  async function open(applicationName: string): Promise<pg.Client> {
+    const c = new pg.Client({
+      host: conn.host,
+      port: conn.port,
+      user: conn.admin.user,
+      password: conn.admin.password,
+      database: db,
+      ssl: conn.tls ? { rejectUnauthorized: conn.options?.tlsRejectUnauthorized !== "false" } : undefined,
+      application_name: applicationName,
+      connectionTimeoutMillis: 5000,
+    });
+    c.on("error", () => undefined); // a dropped connection surfaces on the next query
+    try {
+      await c.connect();
+    } catch (err) {
+      await c.end().catch(() => undefined);
+      throw new Error(errorText(err, secrets));
+    }
+    return c;
+  }
+
+  /**
+   * REVOKE CONNECT, TEMPORARY … FROM PUBLIC on every other database that still grants them
+   * (postgres, template1, …) where the admin may (superuser or owner; on RDS the master user
+   * owns `postgres`); the others are named in a note.
+   */
+  async function revokePublicConnect(): Promise<string[]> {
+    const r = await run(
+      `SELECT d.datname, (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) OR pg_has_role(current_user, d.datdba, 'USAGE') AS allowed
+       FROM pg_database d
+       WHERE d.datallowconn AND d.datname <> current_database()
+         AND (has_database_privilege('public', d.oid, 'CONNECT') OR has_database_privilege('public', d.oid, 'TEMPORARY'))
+       ORDER BY d.datname`,
+    );
+    const allowed = r.rows.filter((row) => row.allowed).map((row) => String(row.datname));
+    const refused = r.rows.filter((row) => !row.allowed).map((row) => String(row.datname));
+    if (allowed.length) await run(allowed.map((d) => `REVOKE CONNECT, TEMPORARY ON DATABASE ${q(d)} FROM PUBLIC`).join(";\n"));
+    return [
+      ...(allowed.length ? [`revoked CONNECT and TEMPORARY from PUBLIC on the other database(s) ${allowed.join(", ")}`] : []),
+      ...(refused.length ? [`could not revoke CONNECT from PUBLIC on ${refused.join(", ")} (the admin is neither superuser nor owner there): the application can still connect to them`] : []),
+    ];
+  }
+
   async function run(sql: string, params?: unknown[]): Promise<pg.QueryResult> {
     if (!client) throw new Error(`postgres at ${adapter.address}: not connected`);
     adapter.roundTrips++;
@@ -216,6 +292,26 @@ const UPSERT_SQL = `INSERT INTO polystore.schema_history (version, name, checksu
 
 function upsertParams(e: LedgerEntry): unknown[] {
   return [e.version, e.name, e.checksum, e.appliedAt, Math.round(e.durationMs), e.success, e.error ?? null];
+}
+
+/** The application role's session limits from `conn.options` (ms), with the config defaults; throws naming a bad option. */
+export function sessionLimits(conn: StoreConnection): { lockTimeoutMs: number; statementTimeoutMs: number; idleInTransactionTimeoutMs: number } {
+  const o = conn.options ?? {};
+  const problems: string[] = [];
+  const read = (key: string, fallback: number) => {
+    const raw = o[key];
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw) || n < 100 || n > 86_400_000) problems.push(`postgres: options.${key} "${raw}" must be a whole number of milliseconds from 100 to 86400000`);
+    return n;
+  };
+  const limits = {
+    lockTimeoutMs: read("appLockTimeoutMs", 5_000),
+    statementTimeoutMs: read("appStatementTimeoutMs", 30_000),
+    idleInTransactionTimeoutMs: read("appIdleInTransactionTimeoutMs", 60_000),
+  };
+  if (problems.length) throw new Error(problems.join("\n"));
+  return limits;
 }
 
 function sleep(ms: number): Promise<void> {

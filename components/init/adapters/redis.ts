@@ -6,7 +6,10 @@
  * queue-time error (unknown command, wrong arity) aborts the whole EXEC, but a
  * runtime error does not roll back the other commands, so it is recorded as
  * failed and retried. Under `allkeys-lru` ANY key, the ledger included, can be
- * evicted: Redis scripts must be idempotent.
+ * evicted (the application can force it by filling memory): Redis scripts must
+ * be idempotent, and the authoritative record of what was applied is the stack's
+ * state (`RunOptions.recorded`); a ledger that lost recorded versions is
+ * re-applied with a note (`ledgerMayBeEvicted`).
  *
  * The app identity is an ACL user rebuilt on every run (ACLs are not part of
  * the dataset and vanish on restart unless the server has an aclfile).
@@ -39,6 +42,7 @@ export function createRedisAdapter(conn: StoreConnection): StoreAdapter {
     extensions: [".redis"],
     address: addressOf(conn),
     roundTrips: 0,
+    ledgerMayBeEvicted: true,
 
     async connect() {
       if (client) return;
@@ -111,8 +115,12 @@ export function createRedisAdapter(conn: StoreConnection): StoreAdapter {
         return [`ACL user not managed (options.manageAppUser = "false": the app identity is provided from outside, e.g. ElastiCache/MemoryDB users managed by the cloud API)`];
       }
       if (appUser === conn.admin.user) throw new Error(`redis: app.user must differ from admin.user (both are ${appUser})`);
-      await call("ACL", "SETUSER", appUser, "reset", "on", `>${conn.app.password}`, ...appAclRules());
-      const notes = [`ensured ACL user ${appUser}: keys ${APP_KEY_PATTERNS.join(" ")}, no admin/dangerous commands`];
+      const allowScripts = conn.options?.allowAppScripts === "true";
+      await call("ACL", "SETUSER", appUser, "reset", "on", `>${conn.app.password}`, ...appAclRules({ database: dbIndex, allowScripts }));
+      const notes = [
+        `ensured ACL user ${appUser}: keys and channels ${APP_KEY_PATTERNS.join(" ")}, database ${dbIndex} only, no admin/dangerous commands, ` +
+          `no key listing (SCAN/RANDOMKEY/KEYS), no CLIENT TRACKING or PUBSUB listing, ${allowScripts ? "EVAL/EVALSHA allowed (options.allowAppScripts)" : "no scripting (EVAL/FUNCTION)"}`,
+      ];
       try {
         await call("ACL", "SAVE");
         notes.push("ACL saved to the server's aclfile");

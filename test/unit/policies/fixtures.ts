@@ -54,7 +54,7 @@ export function store(kind: string): Res[] {
 export function dockerRedis(): Res[] {
   return [
     ...store("redis"),
-    { type: T.image, name: "redis-image", props: { name: "redis:7.4.1-alpine", keepLocally: true }, parent: "redis" },
+    { type: T.image, name: "redis-image", props: { name: "redis:7.4.11-alpine", keepLocally: true }, parent: "redis" },
     {
       type: T.container,
       name: "redis-container",
@@ -91,7 +91,7 @@ export function k8sNeo4j(): Res[] {
               containers: [
                 {
                   name: "neo4j",
-                  image: "neo4j:5.26.0-community",
+                  image: "neo4j:5.26.29-community",
                   env: [
                     { name: "NEO4J_AUTH", valueFrom: { secretKeyRef: { name: "neo4j-auth", key: "NEO4J_AUTH" } } },
                     { name: "NEO4J_server_memory_heap_max__size", value: "2048m" },
@@ -122,7 +122,7 @@ export function k8sRedis(): Res[] {
               containers: [
                 {
                   name: "redis",
-                  image: "redis:7.4.1-alpine",
+                  image: "redis:7.4.11-alpine",
                   args: ["--requirepass", "$(REDIS_PASSWORD)", "--maxmemory", "512mb", "--maxmemory-policy", "allkeys-lru"],
                   env: [{ name: "REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: "redis-auth", key: "password" } } }],
                   resources: { limits: { memory: "576Mi" } },

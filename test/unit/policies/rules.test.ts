@@ -42,6 +42,18 @@ const CASES: Record<string, Case> = {
       ["a StatefulSet init container on latest", (rs) => (sts(rs).initContainers[0].image = "busybox:latest"), "init container fix-perms"],
     ],
   },
+  "patched-images": {
+    compliant: () => [...F.dockerRedis(), ...F.k8sNeo4j()],
+    alsoCompliant: [
+      ["a later patch release", (rs) => (named(rs, "redis-image").props.name = "redis:7.4.12-alpine")],
+      ["another release line (no advisory known for it)", (rs) => (named(rs, "redis-image").props.name = "redis:8.2.1")],
+      ["a digest reference", (rs) => (named(rs, "redis-image").props.name = `redis@sha256:${"a".repeat(64)}`)],
+    ],
+    breaks: [
+      ["RemoteImage redis:7.4.1-alpine (before the CVE-2025-49844 fix)", (rs) => (named(rs, "redis-image").props.name = "redis:7.4.1-alpine"), /RemoteImage redis-image: image redis:7\.4\.1-alpine is older than 7\.4\.6, the minimum patched redis 7\.4 release \(CVE-2025-49844/],
+      ["a StatefulSet container on neo4j 5.26.0", (rs) => (sts(rs).containers[0].image = "neo4j:5.26.0-community"), "container neo4j: image neo4j:5.26.0-community is older than 5.26.29"],
+    ],
+  },
   "container-memory-limits": {
     compliant: () => [...F.dockerRedis(), ...F.k8sNeo4j()],
     breaks: [

@@ -108,12 +108,16 @@ describe("dev stack on docker", () => {
 });
 
 describe("dev stack: Redis application user", () => {
-  it("is created at startup from the same ACL rules the init runner applies, its password out of argv", async () => {
+  it("is created at startup from the same ACL rules the init runner applies, both passwords on stdin, hashed, never in argv", async () => {
     const { appAclRules } = await import("../../../components/redis/settings");
     const cmd = container("redis").inputs.command as string[];
-    const user = cmd.indexOf("--user");
-    expect(cmd.slice(user)).toEqual(["--user", "app", "reset", "on", ...appAclRules()]);
-    expect(cmd[2]).toContain('">$REDIS_APP_PASSWORD"');
+    const script = cmd[2]!.split("\n");
+    expect(script[0]).toBe('exec redis-server "$@" - <<POLYSTORE_REDIS_CONF');
+    expect(script[1]).toBe(`user default reset on #$(printf %s "$REDIS_PASSWORD" | sha256sum | cut -d' ' -f1) ~* &* +@all`);
+    expect(script[2]).toBe(`user app reset on #$(printf %s "$REDIS_APP_PASSWORD" | sha256sum | cut -d' ' -f1) ${appAclRules().join(" ")}`);
+    expect(cmd).not.toContain("--user");
+    expect(cmd.join(" ")).not.toContain("requirepass");
+    expect(JSON.stringify(cmd)).not.toContain("mock-redis");
     expect(JSON.stringify(container("redis").inputs.envs)).toContain("REDIS_APP_PASSWORD=mock-redis-app-password-pw");
   });
 });
