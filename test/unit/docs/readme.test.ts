@@ -75,7 +75,7 @@ describe("the README's configuration reference", () => {
     const table = readme.slice(readme.indexOf("### Per store"), readme.indexOf("### Docker admin UIs"));
     for (const kind of STORE_KINDS) {
       const row = table.split("\n").find((l) => l.startsWith(`| \`${kind}\``))!;
-      const keys = [...row.split("|")[4]!.matchAll(/`(\w+)` \(/g)].map((m) => m[1]!);
+      const keys = [...row.split("|")[4]!.matchAll(/`([a-z][a-zA-Z0-9]*)` \(/g)].map((m) => m[1]!);
       expect(keys.length, kind).toBeGreaterThan(0);
       for (const key of keys) expect(schemaAt(["stores", kind, key]), `${kind}.${key}`).toBeDefined();
     }
