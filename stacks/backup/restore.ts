@@ -1,0 +1,88 @@
+/**
+ * `npm run restore -- --stack <s> <id> [--store <kind>]… [--yes] [--force] [--verify-only] [--to <dir>] [--connections <file>]`
+ *
+ * Checks the archive (tar, manifest, stack, checksums), checks every target
+ * store is up and (unless --force) empty, asks (unless --yes; refuses without a
+ * terminal), restores store by store (each keeps its old data until the new is
+ * loaded and counted), then verifies counts and ledgers against the manifest,
+ * prints a table and exits 1 on any mismatch. --verify-only stops after the
+ * archive checks. Exit codes: stacks/cli/exit.ts.
+ */
+import { parseArgs } from "node:util";
+import { executeRestore, formatVerifyTable, planRestore, requireEmpty, requireUp, verifyStores, withDrivers, type RestorePlan } from "../../components/backup/engine";
+import { ID_PATTERN } from "../../components/backup/archive";
+import { CliUsageError, EXIT, wantsHelp } from "../cli/exit";
+import { archiveDir, commonProblems, CONNECTION_OPTIONS, CONNECTION_USAGE, loadConnections, processIO, report, selectStores, type CliIO } from "./common";
+
+export const RESTORE_USAGE = `usage: npm run restore -- --stack <name> <id> [--store <kind>]... [--yes] [--force] [--verify-only] [--to <dir>] [--connections <file>]
+  <id>                    the backup to restore (YYYYMMDD_HHMMSS; see npm run backup -- list)
+${CONNECTION_USAGE}
+  --yes                   do not ask (required when stdin is not a terminal)
+  --force                 replace stores that hold data (refused otherwise)
+  --verify-only           check the archive (checksums, manifest, stack) and print its counts; restore nothing`;
+
+export async function restoreMain(argv: string[], io: CliIO = processIO): Promise<number> {
+  if (wantsHelp(argv)) {
+    io.out(`${RESTORE_USAGE}\n`);
+    return EXIT.ok;
+  }
+  let plan: RestorePlan | undefined;
+  try {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: argv, allowPositionals: true, strict: true,
+        options: { ...CONNECTION_OPTIONS, yes: { type: "boolean" }, force: { type: "boolean" }, "verify-only": { type: "boolean" } },
+      });
+    } catch (err) {
+      throw new CliUsageError((err as Error).message);
+    }
+    const { values: v, positionals } = parsed;
+    const problems: string[] = [];
+    const id = positionals[0];
+    if (!id) problems.push("missing <id> (see npm run backup -- list)");
+    else if (!ID_PATTERN.test(id)) problems.push(`<id> ${id}: expected YYYYMMDD_HHMMSS`);
+    if (positionals.length > 1) problems.push(`unexpected argument(s): ${positionals.slice(1).join(" ")}`);
+    const stores = commonProblems(v, problems);
+    if (problems.length) throw new CliUsageError(problems.join("\n"));
+    const stack = v.stack!;
+    plan = await planRestore(archiveDir(stack, v.to), id!, stack, stores);
+    const manifest = plan.archive.manifest;
+    if (v["verify-only"]) {
+      io.out(`archive ${plan.archive.path}: manifest and ${plan.stores.length} store(s) check out (sha256 of every part)\n`);
+      for (const k of plan.stores) {
+        const s = manifest.stores[k]!;
+        for (const [g, c] of Object.entries(s.counts)) io.out(`  ${k.padEnd(13)} ${g}: ${Object.values(c).reduce((a, b) => a + b, 0)} in ${Object.keys(c).length} object(s)\n`);
+        io.out(`  ${k.padEnd(13)} ledger ${s.ledger.join(",") || "-"}; ${s.method}\n`);
+      }
+      return EXIT.ok;
+    }
+    const conns = await loadConnections(stack, v.connections);
+    selectStores(conns, plan.stores);
+    const chosen = plan;
+    return await withDrivers(conns, chosen.stores, async (drivers) => {
+      await requireUp(drivers);
+      await requireEmpty(drivers, v.force ?? false);
+      if (!v.yes) {
+        if (!io.isTTY) throw new CliUsageError("refusing to restore without confirmation: stdin is not a terminal; pass --yes");
+        const answer = await io.ask(`restore backup ${id} (${manifest.createdAt}) into ${chosen.stores.join(", ")} of stack ${stack}${v.force ? ", REPLACING their data" : ""}? type "yes": `);
+        if (answer.trim() !== "yes") {
+          io.err("restore: not confirmed; nothing was done\n");
+          return EXIT.failed;
+        }
+      }
+      await executeRestore(drivers, chosen, (m) => io.err(`${m}\n`));
+      const rows = await verifyStores(drivers, manifest);
+      io.out(`${formatVerifyTable(rows)}\n`);
+      const bad = rows.filter((r) => !r.ok).length;
+      io.out(bad ? `restore ${id}: ${bad} check(s) do not match the manifest\n` : `restore ${id}: every count and ledger matches the manifest\n`);
+      return bad ? EXIT.failed : EXIT.ok;
+    });
+  } catch (err) {
+    return report("restore", err, io, RESTORE_USAGE);
+  } finally {
+    plan?.archive.remove();
+  }
+}
+
+if (require.main === module) restoreMain(process.argv.slice(2)).then((c) => (process.exitCode = c));
