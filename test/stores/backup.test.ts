@@ -1,0 +1,288 @@
+/**
+ * `npm run backup` / `npm run restore` against the real engines: for each
+ * store, data written as the application, a backup, a wipe (drop database,
+ * FLUSHALL, delete index, detach-delete), a restore, and the counts plus a
+ * sample of values compared; then every bad-input case, each leaving the data
+ * as it was. Runs the CLIs' main functions in-process (exit codes, messages).
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync, copyFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Redis from "ioredis";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createBackupDriver } from "../../components/backup/drivers";
+import type { StoreConnection, StoreKind } from "../../components/shared/types";
+import { backupMain } from "../../stacks/backup/backup";
+import { restoreMain } from "../../stacks/backup/restore";
+import type { CliIO } from "../../stacks/backup/common";
+import { ok, run, storeConnection, uniqueSuffix } from "./init-support";
+
+const STACK = "backuptest";
+const ORG_A = "00000000-0000-4000-8000-0000000000a1";
+const ORG_B = "00000000-0000-4000-8000-0000000000b2";
+
+let work: string;
+let archives: string;
+const cleanups: Array<() => Promise<unknown>> = [];
+
+interface CliResult {
+  code: number;
+  out: string;
+  err: string;
+}
+
+/** Runs a CLI main in-process with captured output; stdin is "not a terminal" unless `answer` is given. */
+async function cli(main: (argv: string[], io: CliIO) => Promise<number>, argv: string[], answer?: string): Promise<CliResult> {
+  let out = "";
+  let err = "";
+  const io: CliIO = { out: (s) => void (out += s), err: (s) => void (err += s), isTTY: answer !== undefined, ask: async () => answer ?? "" };
+  const code = await main(argv, io);
+  return { code, out, err };
+}
+
+/** A 0600 connections file holding `conns`. */
+function connectionsFile(conns: Partial<Record<StoreKind, StoreConnection>>): string {
+  const f = join(work, `conns-${uniqueSuffix()}.json`);
+  writeFileSync(f, JSON.stringify(conns), { mode: 0o600 });
+  return f;
+}
+
+async function backup(file: string, stores: StoreKind[], dir = archives): Promise<string> {
+  const r = await cli(backupMain, ["--stack", STACK, "--connections", file, "--to", dir, ...stores.flatMap((s) => ["--store", s])]);
+  expect(r.err + r.out).toContain("backup ");
+  expect(r.code, r.err).toBe(0);
+  const id = /backup (\d{8}_\d{6}) of stack/.exec(r.out)?.[1];
+  expect(id).toBeDefined();
+  return id!;
+}
+
+function restoreArgs(file: string, id: string, stores: StoreKind[], ...extra: string[]): string[] {
+  return ["--stack", STACK, "--connections", file, "--to", archives, id, ...stores.flatMap((s) => ["--store", s]), ...extra];
+}
+
+async function counts(conn: StoreConnection) {
+  const d = createBackupDriver(conn);
+  try {
+    return await d.counts();
+  } finally {
+    await d.close();
+  }
+}
+
+/** Unpacks an archive, lets `edit` change the folder, packs it as `<dir>/<newId>.tar.gz`. */
+function repack(id: string, dir: string, newId: string, edit: (folder: string) => void): void {
+  const folder = mkdtempSync(join(work, "repack-"));
+  execFileSync("tar", ["-xzf", join(archives, `${id}.tar.gz`), "-C", folder]);
+  edit(folder);
+  mkdirSync(dir, { recursive: true });
+  execFileSync("tar", ["-czf", join(dir, `${newId}.tar.gz`), "-C", folder, "."]);
+  rmSync(folder, { recursive: true, force: true });
+}
+
+function editManifest(folder: string, f: (m: any) => void): void {
+  const p = join(folder, "manifest.json");
+  const m = JSON.parse(readFileSync(p, "utf8"));
+  f(m);
+  writeFileSync(p, JSON.stringify(m));
+}
+
+function sha256(path: string): string {
+  return execFileSync("sha256sum", [path], { encoding: "utf8" }).split(" ")[0]!;
+}
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), "polystore-backup-test-"));
+  archives = join(work, "archives");
+});
+
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  rmSync(work, { recursive: true, force: true });
+});
+
+// ---------------------------------------------------------------- postgres
+let pgConn: StoreConnection;
+
+async function pgAdmin<T>(database: string, f: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ host: pgConn.host, port: pgConn.port, user: pgConn.admin.user, password: pgConn.admin.password, database });
+  await c.connect();
+  try {
+    return await f(c);
+  } finally {
+    await c.end();
+  }
+}
+
+async function pgApp<T>(org: string, f: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ host: pgConn.host, port: pgConn.port, user: pgConn.app.user, password: pgConn.app.password, database: pgConn.database });
+  await c.connect();
+  try {
+    await c.query("BEGIN");
+    await c.query("SELECT set_config('app.current_org', $1, true)", [org]);
+    const r = await f(c);
+    await c.query("COMMIT");
+    return r;
+  } finally {
+    await c.end();
+  }
+}
+
+async function pgSetup(): Promise<void> {
+  const base = storeConnection("postgres");
+  const db = `polystore_bk_${uniqueSuffix()}`;
+  pgConn = { ...base, database: db, app: { user: `${db}_app`, password: `pw-${uniqueSuffix()}` }, options: { ...base.options, ownerRole: `${db}_owner` } };
+  await pgAdmin("postgres", (c) => c.query(`CREATE DATABASE ${db}`));
+  cleanups.push(() =>
+    pgAdmin("postgres", async (c) => {
+      await c.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+      await c.query(`DROP ROLE IF EXISTS ${db}_app`);
+      await c.query(`DROP ROLE IF EXISTS ${db}_owner`);
+    }),
+  );
+  ok(await run(pgConn, "apply"));
+  for (const [org, slug] of [[ORG_A, "acme"], [ORG_B, "globex"]] as const) {
+    await pgApp(org, async (c) => {
+      await c.query("INSERT INTO organizations (id, name, slug) VALUES ($1, $2, $2)", [org, slug]);
+      for (let i = 0; i < 5; i++) await c.query("INSERT INTO projects (organization_id, name, slug) VALUES ($1, $2, $2)", [org, `${slug}-p${i}`]);
+      await c.query("INSERT INTO articles (organization_id, title, slug) VALUES ($1, $2, 'hello')", [org, `Hello from ${slug} – ünïcode ✓`]);
+    });
+  }
+}
+
+describe("backup and restore: postgres", () => {
+  beforeAll(pgSetup);
+
+  it("backs up, survives DROP DATABASE, restores the same rows, ledger and RLS", async () => {
+    const file = connectionsFile({ postgres: pgConn });
+    const before = await counts(pgConn);
+    expect(before["rows per table"]!["public.projects"]).toBe(10);
+    const id = await backup(file, ["postgres"]);
+    await pgAdmin("postgres", (c) => c.query(`DROP DATABASE ${pgConn.database} WITH (FORCE)`));
+    const r = await cli(restoreMain, restoreArgs(file, id, ["postgres"], "--yes"));
+    expect(r.code, r.err + r.out).toBe(0);
+    expect(r.out).toContain("every count and ledger matches the manifest");
+    expect(r.out).toMatch(/postgres\s+ledger versions\s+1,2,3\s+1,2,3\s+ok/);
+    expect(await counts(pgConn)).toEqual(before);
+    // The application still sees only its tenant's rows, with the same values.
+    const titles = await pgApp(ORG_A, (c) => c.query("SELECT title FROM articles"));
+    expect(titles.rows).toEqual([{ title: "Hello from acme – ünïcode ✓" }]);
+    const projects = await pgApp(ORG_B, (c) => c.query("SELECT slug FROM projects ORDER BY slug"));
+    expect(projects.rows.map((x) => x.slug)).toEqual(["globex-p0", "globex-p1", "globex-p2", "globex-p3", "globex-p4"]);
+  });
+
+  it("a restore that fails verification leaves the live database as it was (staging dropped)", async () => {
+    const file = connectionsFile({ postgres: pgConn });
+    const id = await backup(file, ["postgres"]);
+    await pgApp(ORG_A, (c) => c.query("INSERT INTO projects (organization_id, name, slug) VALUES ($1, 'late', 'late')", [ORG_A]));
+    const live = await counts(pgConn);
+    // A manifest that claims one more project than the dump holds: the staging copy cannot match.
+    repack(id, archives, "20990101_000001", (f) => editManifest(f, (m) => (m.stores.postgres.counts["rows per table"]["public.projects"] += 1)));
+    cleanups.push(async () => rmSync(join(archives, "20990101_000001.tar.gz"), { force: true }));
+    const r = await cli(restoreMain, restoreArgs(file, "20990101_000001", ["postgres"], "--yes", "--force"));
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("postgres: restore failed, postgres was left as it was");
+    expect(r.err).toContain("public.projects: expected 11, found 10");
+    expect(await counts(pgConn)).toEqual(live);
+    const staging = await pgAdmin("postgres", (c) => c.query("SELECT datname FROM pg_database WHERE datname LIKE $1", [`${pgConn.database}_r%`]));
+    expect(staging.rows).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------- redis
+let redisConn: StoreConnection;
+
+function redisClient(who: "admin" | "app", db = 0): Redis {
+  const cred = redisConn[who];
+  return new Redis({ host: redisConn.host, port: redisConn.port, username: cred.user, password: cred.password, db, lazyConnect: false, maxRetriesPerRequest: 1 });
+}
+
+async function redisSnapshot(): Promise<Record<string, unknown>> {
+  const a = redisClient("admin", 0);
+  const b = redisClient("admin", 3);
+  try {
+    return {
+      session: await a.get("session:s1"),
+      sessionTtl: (await a.pttl("session:s1")) > 0,
+      user: (await a.smembers("user:u1:sessions")).sort(),
+      cache: await a.hgetall("cache:profile:u1"),
+      lock: await a.lrange("lock:queue", 0, -1),
+      binary: (await a.getBuffer(Buffer.from([0xff, 0x00, 0x01])))?.toString("hex"),
+      zset: await b.zrange("scores", 0, -1, "WITHSCORES"),
+      keys0: await a.dbsize(),
+      keys3: await b.dbsize(),
+    };
+  } finally {
+    a.disconnect();
+    b.disconnect();
+  }
+}
+
+describe("backup and restore: redis", () => {
+  beforeAll(async () => {
+    const base = storeConnection("redis");
+    redisConn = { ...base, app: { user: `bk_app_${uniqueSuffix()}`, password: `pw-${uniqueSuffix()}` }, options: { ...base.options, configCheck: "off" } };
+    const admin = redisClient("admin");
+    await admin.flushall();
+    admin.disconnect();
+    ok(await run(redisConn, "apply"));
+    const app = redisClient("app");
+    await app.set("session:s1", JSON.stringify({ user: "u1", at: 1 }), "EX", 3600);
+    await app.sadd("user:u1:sessions", "s1", "s2");
+    await app.hset("cache:profile:u1", { name: "Ada", lang: "en" });
+    await app.rpush("lock:queue", "a", "b", "c");
+    app.disconnect();
+    const admin0 = redisClient("admin", 0);
+    await admin0.set(Buffer.from([0xff, 0x00, 0x01]), Buffer.from("binary\u0000value"));
+    admin0.disconnect();
+    const admin3 = redisClient("admin", 3);
+    await admin3.zadd("scores", 1, "x", 2.5, "y");
+    admin3.disconnect();
+  });
+
+  it("backs up (RDB + DUMP), survives FLUSHALL, restores every key with values and TTLs", async () => {
+    const file = connectionsFile({ redis: redisConn });
+    const before = await redisSnapshot();
+    const beforeCounts = await counts(redisConn);
+    const id = await backup(file, ["redis"]);
+    const listing = execFileSync("tar", ["-tzf", join(archives, `${id}.tar.gz`)], { encoding: "utf8" });
+    expect(listing).toContain("redis/dump.rdb");
+    expect(listing).toContain("redis/keys.jsonl");
+    const admin = redisClient("admin");
+    await admin.flushall();
+    admin.disconnect();
+    const r = await cli(restoreMain, restoreArgs(file, id, ["redis"], "--yes"));
+    expect(r.code, r.err + r.out).toBe(0);
+    expect(r.out).toContain("every count and ledger matches the manifest");
+    expect(await counts(redisConn)).toEqual(beforeCounts);
+    expect(await redisSnapshot()).toEqual(before);
+  });
+
+  it("a replay that fails halfway puts the previous keys back", async () => {
+    const file = connectionsFile({ redis: redisConn });
+    const id = await backup(file, ["redis"]);
+    const admin = redisClient("admin");
+    await admin.set("cache:only-now", "1");
+    admin.disconnect();
+    const live = await redisSnapshot();
+    repack(id, archives, "20990101_000002", (f) => {
+      const keys = join(f, "redis", "keys.jsonl");
+      const lines = readFileSync(keys, "utf8").trim().split("\n");
+      const last = JSON.parse(lines[lines.length - 1]!);
+      lines.push(JSON.stringify({ ...last, key: Buffer.from("cache:broken").toString("base64"), payload: Buffer.from("not a dump payload").toString("base64") }));
+      writeFileSync(keys, `${lines.join("\n")}\n`);
+      editManifest(f, (m) => {
+        for (const p of m.stores.redis.parts) if (p.path === "redis/keys.jsonl") p.sha256 = sha256(keys);
+      });
+    });
+    cleanups.push(async () => rmSync(join(archives, "20990101_000002.tar.gz"), { force: true }));
+    const r = await cli(restoreMain, restoreArgs(file, "20990101_000002", ["redis"], "--yes", "--force"));
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("redis: restore failed, redis was left as it was");
+    expect(await redisSnapshot()).toEqual(live);
+    const check = redisClient("admin");
+    expect(await check.get("cache:only-now")).toBe("1");
+    check.disconnect();
+  });
+});
