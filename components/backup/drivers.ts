@@ -2,11 +2,13 @@
 import type { StoreConnection, StoreKind } from "../shared/types";
 import { createPostgresBackup } from "./postgres";
 import { createRedisBackup } from "./redis";
+import { createMongoBackup } from "./mongodb";
 import type { BackupDriver, DriverFactory } from "./types";
 
 export const BACKUP_DRIVERS: Partial<Record<StoreKind, DriverFactory>> = {
   postgres: createPostgresBackup,
   redis: createRedisBackup,
+  mongodb: createMongoBackup,
 };
 
 export function createBackupDriver(conn: StoreConnection): BackupDriver {

@@ -6,10 +6,11 @@
  * as it was. Runs the CLIs' main functions in-process (exit codes, messages).
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync, copyFileSync, statSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Redis from "ioredis";
+import { BSON, Double, Int32, Long, MongoClient, ObjectId } from "mongodb";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBackupDriver } from "../../components/backup/drivers";
@@ -284,5 +285,77 @@ describe("backup and restore: redis", () => {
     const check = redisClient("admin");
     expect(await check.get("cache:only-now")).toBe("1");
     check.disconnect();
+  });
+});
+
+// ---------------------------------------------------------------- mongodb
+let mongoConn: StoreConnection;
+
+async function withMongo<T>(who: "admin" | "app", f: (c: MongoClient) => Promise<T>): Promise<T> {
+  const cred = mongoConn[who];
+  const c = new MongoClient(`mongodb://${mongoConn.host}:${mongoConn.port}/`, {
+    ...(cred.user ? { auth: { username: cred.user, password: cred.password }, authSource: mongoConn.options?.authSource ?? "admin" } : {}),
+    ...(mongoConn.options?.authMechanism ? { authMechanism: mongoConn.options.authMechanism as never } : {}),
+    directConnection: true,
+    serverSelectionTimeoutMS: 5000,
+  });
+  await c.connect();
+  try {
+    return await f(c);
+  } finally {
+    await c.close();
+  }
+}
+
+/** Every document of a collection as canonical Extended JSON (types included), sorted by _id. */
+const canonical = (name: string) =>
+  withMongo("admin", async (c) =>
+    (await c.db(mongoConn.database).collection(name).find({}, { sort: { _id: 1 }, promoteValues: false }).toArray()).map((d) => BSON.EJSON.stringify(d, { relaxed: false })),
+  );
+
+describe("backup and restore: mongodb", () => {
+  beforeAll(async () => {
+    const base = storeConnection("mongodb");
+    mongoConn = { ...base, database: `bk_${uniqueSuffix()}` };
+    cleanups.push(() => withMongo("admin", (c) => c.db(mongoConn.database).dropDatabase()));
+    ok(await run(mongoConn, "apply"));
+    // The harness's FerretDB has one identity: the app writes with it (connection.app).
+    await withMongo("app", async (c) => {
+      const drafts = c.db(mongoConn.database).collection("content_drafts");
+      const docs = Array.from({ length: 25 }, (_, i) => ({
+        _id: new ObjectId(),
+        author_id: `author-${i % 3}`,
+        title: `Draft ${i} – ünïcode ✓`,
+        status: i % 2 ? "draft" : "in_review",
+        tags: ["a", `t${i}`],
+        updated_at: new Date(Date.UTC(2026, 0, 1 + i)),
+        words: new Int32(100 + i),
+        views: Long.fromString("9007199254740993"),
+        ratio: new Double(0.5),
+        nested: { deep: { list: [1, 2, { x: "y" }] } },
+      }));
+      await drafts.insertMany(docs);
+      await c.db(mongoConn.database).collection("user_preferences").insertOne({ user_id: "u1", theme: "dark", updated_at: new Date() });
+    });
+  });
+
+  it("backs up as BSON in mongodump's layout, survives dropDatabase, restores documents with their types and indexes", async () => {
+    const file = connectionsFile({ mongodb: mongoConn });
+    const before = await counts(mongoConn);
+    expect(before["documents per collection"]!.content_drafts).toBe(25);
+    const drafts = await canonical("content_drafts");
+    const indexes = await withMongo("admin", async (c) => (await c.db(mongoConn.database).collection("content_drafts").listIndexes().toArray()).map((i) => i.name).sort());
+    const id = await backup(file, ["mongodb"]);
+    const listing = execFileSync("tar", ["-tzf", join(archives, `${id}.tar.gz`)], { encoding: "utf8" });
+    expect(listing).toContain("mongodb/content_drafts.bson");
+    expect(listing).toContain("mongodb/content_drafts.metadata.json");
+    await withMongo("admin", (c) => c.db(mongoConn.database).dropDatabase());
+    const r = await cli(restoreMain, restoreArgs(file, id, ["mongodb"], "--yes"));
+    expect(r.code, r.err + r.out).toBe(0);
+    expect(r.out).toContain("every count and ledger matches the manifest");
+    expect(await counts(mongoConn)).toEqual(before);
+    expect(await canonical("content_drafts")).toEqual(drafts);
+    const after = await withMongo("admin", async (c) => (await c.db(mongoConn.database).collection("content_drafts").listIndexes().toArray()).map((i) => i.name).sort());
+    expect(after).toEqual(indexes);
   });
 });
