@@ -3,12 +3,14 @@ import type { StoreConnection, StoreKind } from "../shared/types";
 import { createPostgresBackup } from "./postgres";
 import { createRedisBackup } from "./redis";
 import { createMongoBackup } from "./mongodb";
+import { createElasticsearchBackup } from "./elasticsearch";
 import type { BackupDriver, DriverFactory } from "./types";
 
 export const BACKUP_DRIVERS: Partial<Record<StoreKind, DriverFactory>> = {
   postgres: createPostgresBackup,
   redis: createRedisBackup,
   mongodb: createMongoBackup,
+  elasticsearch: createElasticsearchBackup,
 };
 
 export function createBackupDriver(conn: StoreConnection): BackupDriver {

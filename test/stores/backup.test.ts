@@ -12,8 +12,9 @@ import { join } from "node:path";
 import Redis from "ioredis";
 import { BSON, Double, Int32, Long, MongoClient, ObjectId } from "mongodb";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createBackupDriver } from "../../components/backup/drivers";
+import { createSearchHttp } from "../../components/init/adapters/search-http";
 import type { StoreConnection, StoreKind } from "../../components/shared/types";
 import { backupMain } from "../../stacks/backup/backup";
 import { restoreMain } from "../../stacks/backup/restore";
@@ -357,5 +358,50 @@ describe("backup and restore: mongodb", () => {
     expect(await canonical("content_drafts")).toEqual(drafts);
     const after = await withMongo("admin", async (c) => (await c.db(mongoConn.database).collection("content_drafts").listIndexes().toArray()).map((i) => i.name).sort());
     expect(after).toEqual(indexes);
+  });
+});
+
+// ---------------------------------------------------------------- elasticsearch / opensearch
+describe.each(["elasticsearch", "opensearch"] as const)("backup and restore: %s", (flavor) => {
+  let conn: StoreConnection;
+  const http = () => createSearchHttp(conn);
+
+  beforeAll(async () => {
+    const c = (inject as unknown as (k: string) => Partial<Record<string, StoreConnection>>)("connections")[flavor];
+    if (!c) throw new Error(`the stores harness did not start ${flavor} (see POLYSTORE_HARNESS_ENGINES)`);
+    conn = c;
+    ok(await run(conn, "apply"));
+    const h = http();
+    const body = Array.from({ length: 30 }, (_, i) => [
+      { index: { _id: `a${i}` } },
+      { id: `a${i}`, slug: `article-${i}`, title: `Article ${i} – ünïcode ✓`, status: i % 3 ? "published" : "draft", language: "en" },
+    ]).flat();
+    const r = await h.send({ method: "POST", path: "/articles/_bulk", querystring: { refresh: "true" }, bulkBody: body });
+    expect(r.body.errors).toBe(false);
+    await h.close();
+  });
+
+  it("backs up by scroll export, survives deleting the indices, restores documents, aliases and mappings", async () => {
+    const file = connectionsFile({ elasticsearch: conn });
+    const before = await counts(conn);
+    expect(before["documents per index"]!["articles-000001"]).toBe(30);
+    const id = await backup(file, ["elasticsearch"]);
+    const h = http();
+    const mappingBefore = (await h.send({ method: "GET", path: "/articles-000001/_mapping" })).body["articles-000001"];
+    await h.send({ method: "DELETE", path: "/articles-000001,polystore-migrations" });
+    expect((await h.send({ method: "HEAD", path: "/articles-000001", ok: [404] })).status).toBe(404);
+    const r = await cli(restoreMain, restoreArgs(file, id, ["elasticsearch"], "--yes"));
+    expect(r.code, r.err + r.out).toBe(0);
+    expect(r.out).toContain("every count and ledger matches the manifest");
+    expect(await counts(conn)).toEqual(before);
+    // Through the application's alias, with the same values and the same mapping.
+    const hit = await h.send({ method: "POST", path: "/articles/_search", body: { query: { term: { slug: "article-7" } } } });
+    expect(hit.body.hits.hits.map((x: any) => x._source.title)).toEqual(["Article 7 – ünïcode ✓"]);
+    expect((await h.send({ method: "GET", path: "/articles-000001/_mapping" })).body["articles-000001"]).toEqual(mappingBefore);
+    const alias = await h.send({ method: "GET", path: "/_alias/articles" });
+    expect(alias.body["articles-000001"].aliases.articles.is_write_index).toBe(true);
+    const leftovers = await h.send({ method: "GET", path: "/_cat/indices/polystore-r*", querystring: { format: "json", expand_wildcards: "all" } });
+    expect(leftovers.body).toEqual([]);
+    await h.close();
   });
 });
