@@ -4,6 +4,7 @@ import { createPostgresBackup } from "./postgres";
 import { createRedisBackup } from "./redis";
 import { createMongoBackup } from "./mongodb";
 import { createElasticsearchBackup } from "./elasticsearch";
+import { createClickHouseBackup } from "./clickhouse";
 import type { BackupDriver, DriverFactory } from "./types";
 
 export const BACKUP_DRIVERS: Partial<Record<StoreKind, DriverFactory>> = {
@@ -11,6 +12,7 @@ export const BACKUP_DRIVERS: Partial<Record<StoreKind, DriverFactory>> = {
   redis: createRedisBackup,
   mongodb: createMongoBackup,
   elasticsearch: createElasticsearchBackup,
+  clickhouse: createClickHouseBackup,
 };
 
 export function createBackupDriver(conn: StoreConnection): BackupDriver {
