@@ -5,6 +5,7 @@ import { createRedisBackup } from "./redis";
 import { createMongoBackup } from "./mongodb";
 import { createElasticsearchBackup } from "./elasticsearch";
 import { createClickHouseBackup } from "./clickhouse";
+import { createNeo4jBackup } from "./neo4j";
 import type { BackupDriver, DriverFactory } from "./types";
 
 export const BACKUP_DRIVERS: Partial<Record<StoreKind, DriverFactory>> = {
@@ -13,6 +14,7 @@ export const BACKUP_DRIVERS: Partial<Record<StoreKind, DriverFactory>> = {
   mongodb: createMongoBackup,
   elasticsearch: createElasticsearchBackup,
   clickhouse: createClickHouseBackup,
+  neo4j: createNeo4jBackup,
 };
 
 export function createBackupDriver(conn: StoreConnection): BackupDriver {
