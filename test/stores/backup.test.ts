@@ -517,3 +517,135 @@ describe("backup and restore: neo4j", () => {
     expect(types).toEqual([{ a: "INTEGER NOT NULL", b: "FLOAT NOT NULL", c: "DATE NOT NULL", d: "ZONED DATETIME NOT NULL", e: "POINT NOT NULL" }]);
   });
 });
+
+// ---------------------------------------------------------------- bad input
+describe("backup and restore: bad input leaves everything as it was", () => {
+  let file: string;
+  let id: string;
+  let live: Awaited<ReturnType<typeof counts>>;
+  const bad = () => join(work, "bad-archives");
+  const restoreFrom = (dir: string, theId: string, ...extra: string[]) =>
+    cli(restoreMain, ["--stack", STACK, "--connections", file, "--to", dir, theId, "--store", "postgres", ...extra]);
+
+  beforeAll(async () => {
+    if (!pgConn) await pgSetup();
+    file = connectionsFile({ postgres: pgConn });
+    id = await backup(file, ["postgres"]);
+    live = await counts(pgConn);
+    expect(live["rows per table"]!["public.organizations"]).toBe(2);
+  });
+
+  it("--help answers every command with exit 0", async () => {
+    for (const main of [backupMain, restoreMain]) {
+      const r = await cli(main, ["--help"]);
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/^usage: npm run (backup|restore)/);
+    }
+  });
+
+  it("usage errors name every problem at once (exit 2)", async () => {
+    const r = await cli(backupMain, ["--store", "mysql", "--keep-days", "0"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("--stack <name> is required");
+    expect(r.err).toContain("--store mysql: unknown store");
+    expect(r.err).toContain("--keep-days 0: expected a whole number of days, at least 1");
+    const r2 = await cli(restoreMain, ["--stack", STACK, "latest"]);
+    expect(r2.code).toBe(2);
+    expect(r2.err).toContain("<id> latest: expected YYYYMMDD_HHMMSS");
+  });
+
+  it("an unknown id is named, with the backups there are (exit 2)", async () => {
+    const r = await restoreFrom(archives, "20000101_000000", "--yes", "--force");
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`no backup 20000101_000000 in ${archives} (have: `);
+    expect(r.err).toContain(id);
+  });
+
+  it("a truncated archive is refused before anything is touched", async () => {
+    mkdirSync(bad(), { recursive: true });
+    const copy = join(bad(), "20990102_000000.tar.gz");
+    copyFileSync(join(archives, `${id}.tar.gz`), copy);
+    truncateSync(copy, Math.floor(statSync(copy).size / 2));
+    const r = await restoreFrom(bad(), "20990102_000000", "--yes", "--force");
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`archive ${copy} is corrupt or truncated`);
+    expect(await counts(pgConn)).toEqual(live);
+  });
+
+  it("a part that fails its checksum is named", async () => {
+    repack(id, bad(), "20990102_000001", (f) => {
+      const dump = join(f, "postgres", "database.dump");
+      const bytes = readFileSync(dump);
+      bytes[bytes.length - 1] ^= 0xff;
+      writeFileSync(dump, bytes);
+    });
+    const r = await restoreFrom(bad(), "20990102_000001", "--yes", "--force");
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("postgres: part postgres/database.dump fails its checksum");
+    expect(await counts(pgConn)).toEqual(live);
+    // --verify-only finds the same problem, and passes a good archive.
+    expect((await restoreFrom(bad(), "20990102_000001", "--verify-only")).code).toBe(1);
+    const good = await restoreFrom(archives, id, "--verify-only");
+    expect(good.code, good.err).toBe(0);
+    expect(good.out).toContain("rows per table: 17 in");
+  });
+
+  it("a manifest from another stack is refused, naming both stacks", async () => {
+    const r = await cli(restoreMain, ["--stack", "prod", "--connections", file, "--to", archives, id, "--yes", "--force"]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`is a backup of stack "${STACK}", not "prod"`);
+    expect(await counts(pgConn)).toEqual(live);
+  });
+
+  it("a store missing from the archive is named", async () => {
+    const r = await cli(restoreMain, ["--stack", STACK, "--connections", file, "--to", archives, id, "--store", "redis", "--yes"]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("holds no redis backup (it has: postgres)");
+  });
+
+  it("a store that holds data is refused without --force", async () => {
+    const r = await restoreFrom(archives, id, "--yes");
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`refusing to restore over data: postgres at ${pgConn.host}:${pgConn.port} is not empty; pass --force`);
+    expect(await counts(pgConn)).toEqual(live);
+  });
+
+  it("without --yes it refuses when stdin is not a terminal, and asks when it is", async () => {
+    const r = await restoreFrom(archives, id, "--force");
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("stdin is not a terminal; pass --yes");
+    const no = await cli(restoreMain, ["--stack", STACK, "--connections", file, "--to", archives, id, "--store", "postgres", "--force"], "no");
+    expect(no.code).toBe(1);
+    expect(no.err).toContain("not confirmed; nothing was done");
+    const yes = await cli(restoreMain, ["--stack", STACK, "--connections", file, "--to", archives, id, "--store", "postgres", "--force"], "yes");
+    expect(yes.code, yes.err).toBe(0);
+    expect(await counts(pgConn)).toEqual(live);
+  });
+
+  it("a store that is not up is named, for backup and restore, and no archive is written", async () => {
+    const down = connectionsFile({ postgres: { ...pgConn, port: 1 } });
+    const before = (await cli(backupMain, ["list", "--stack", STACK, "--to", archives])).out;
+    const b = await cli(backupMain, ["--stack", STACK, "--connections", down, "--to", archives]);
+    expect(b.code).toBe(1);
+    expect(b.err).toContain(`postgres at ${pgConn.host}:1 is not up`);
+    expect((await cli(backupMain, ["list", "--stack", STACK, "--to", archives])).out).toBe(before);
+    const r = await cli(restoreMain, ["--stack", STACK, "--connections", down, "--to", archives, id, "--yes", "--force"]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`postgres at ${pgConn.host}:1 is not up`);
+  });
+
+  it("list shows age and size; prune deletes only archives older than --keep-days", async () => {
+    const dir = join(work, "prune");
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(join(archives, `${id}.tar.gz`), join(dir, "20000101_000000.tar.gz"));
+    copyFileSync(join(archives, `${id}.tar.gz`), join(dir, `${id}.tar.gz`));
+    const list = await cli(backupMain, ["list", "--stack", STACK, "--to", dir]);
+    expect(list.code).toBe(0);
+    expect(list.out).toMatch(new RegExp(`${id}\\s+\\d+m\\s+[\\d.]+ KiB`));
+    expect(list.out).toContain("20000101_000000");
+    const prune = await cli(backupMain, ["prune", "--stack", STACK, "--to", dir, "--keep-days", "7"]);
+    expect(prune.code).toBe(0);
+    expect(prune.out).toContain("deleted 1 backup(s) older than 7 days: 20000101_000000");
+    expect((await cli(backupMain, ["list", "--stack", STACK, "--to", dir])).out).not.toContain("20000101_000000");
+  });
+});
