@@ -77,10 +77,10 @@ export interface OpenedArchive {
 
 /**
  * Unpacks `<dir>/<id>.tar.gz` into a temporary folder under `tmpRoot` and checks
- * it: readable tar.gz, a valid manifest for `stack`, every wanted store present
+ * it: readable tar.gz, a valid manifest for `stack` (any stack when undefined: snapshots), every wanted store present
  * and every part's sha256 right. Throws naming every problem.
  */
-export async function openArchive(dir: string, id: string, stack: string, stores: StoreKind[] | undefined, tmpRoot: string): Promise<OpenedArchive> {
+export async function openArchive(dir: string, id: string, stack: string | undefined, stores: StoreKind[] | undefined, tmpRoot: string): Promise<OpenedArchive> {
   const path = archivePath(dir, id);
   const work = mkdtempSync(join(tmpRoot, `.restore-${id}-`));
   const remove = () => rmSync(work, { recursive: true, force: true });
@@ -92,7 +92,7 @@ export async function openArchive(dir: string, id: string, stack: string, stores
     }
     const manifest = readManifest(join(work, "manifest.json"), path);
     const problems: string[] = [];
-    if (manifest.stack !== stack) problems.push(`archive ${path} is a backup of stack "${manifest.stack}", not "${stack}"; pass --stack ${manifest.stack} to restore it there`);
+    if (stack !== undefined && manifest.stack !== stack) problems.push(`archive ${path} is a backup of stack "${manifest.stack}", not "${stack}"; pass --stack ${manifest.stack} to restore it there`);
     const wanted = stores ?? (Object.keys(manifest.stores) as StoreKind[]);
     for (const kind of wanted) {
       const s = manifest.stores[kind];

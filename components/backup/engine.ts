@@ -144,7 +144,7 @@ export interface RestorePlan {
 }
 
 /** Unpacks and checks the archive (unknown id, corruption, checksums, stack, missing stores). */
-export async function planRestore(dir: string, id: string, stack: string, stores: StoreKind[] | undefined): Promise<RestorePlan> {
+export async function planRestore(dir: string, id: string, stack: string | undefined, stores: StoreKind[] | undefined): Promise<RestorePlan> {
   if (!listArchives(dir).some((a) => a.id === id)) {
     const known = listArchives(dir).map((a) => a.id);
     throw new UnknownBackupError(`no backup ${id} in ${dir} (${known.length ? `have: ${known.slice(0, 10).join(", ")}` : "there are none"})`);

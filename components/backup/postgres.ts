@@ -128,8 +128,12 @@ export function createPostgresBackup(conn: StoreConnection): BackupDriver {
         return true;
       });
     },
+    /** Drops the database and creates it again, empty (so the init runner can apply into it). */
     async wipe() {
-      await withClient(maintenance, (c) => c.query(`DROP DATABASE IF EXISTS ${q(db)} WITH (FORCE)`));
+      await withClient(maintenance, async (c) => {
+        await c.query(`DROP DATABASE IF EXISTS ${q(db)} WITH (FORCE)`);
+        await c.query(`CREATE DATABASE ${q(db)}`);
+      });
     },
     async close() {},
   };

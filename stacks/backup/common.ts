@@ -7,7 +7,7 @@ import { connectionsFromFile, connectionsFromStack, type Connections } from "../
 import { PROJECT_ROOT } from "../../components/init/runner";
 import { STORE_KINDS, type StoreKind } from "../../components/shared/types";
 import { CliUsageError, EnvironmentNotReady, exitCodeOf, EXIT } from "../cli/exit";
-import { defaultBackupDir } from "../../components/backup/engine";
+import { defaultBackupDir, executeRestore, formatVerifyTable, requireEmpty, requireUp, verifyStores, withDrivers, type RestorePlan } from "../../components/backup/engine";
 
 export interface CliIO {
   out(s: string): void;
@@ -105,4 +105,31 @@ export function humanAge(ms: number): string {
   if (m < 60) return `${m}m`;
   const h = Math.floor(m / 60);
   return h < 48 ? `${h}h ${m % 60}m` : `${Math.floor(h / 24)}d ${h % 24}h`;
+}
+
+/**
+ * The shared end of `restore` and `snapshot load`: stores up, empty unless
+ * `force`, confirmation (unless `yes`; refused without a terminal), restore,
+ * verification table. Returns the exit code.
+ */
+export async function restoreAndVerify(conns: Connections, plan: RestorePlan, o: { force: boolean; yes: boolean; target: string }, io: CliIO): Promise<number> {
+  const manifest = plan.archive.manifest;
+  return withDrivers(conns, plan.stores, async (drivers) => {
+    await requireUp(drivers);
+    await requireEmpty(drivers, o.force);
+    if (!o.yes) {
+      if (!io.isTTY) throw new CliUsageError("refusing to restore without confirmation: stdin is not a terminal; pass --yes");
+      const answer = await io.ask(`restore ${manifest.id} (${manifest.createdAt}, stack ${manifest.stack}) into ${plan.stores.join(", ")} of ${o.target}${o.force ? ", REPLACING their data" : ""}? type "yes": `);
+      if (answer.trim() !== "yes") {
+        io.err("restore: not confirmed; nothing was done\n");
+        return EXIT.failed;
+      }
+    }
+    await executeRestore(drivers, plan, (m) => io.err(`${m}\n`));
+    const rows = await verifyStores(drivers, manifest);
+    io.out(`${formatVerifyTable(rows)}\n`);
+    const bad = rows.filter((r) => !r.ok).length;
+    io.out(bad ? `restore ${manifest.id}: ${bad} check(s) do not match the manifest\n` : `restore ${manifest.id}: every count and ledger matches the manifest\n`);
+    return bad ? EXIT.failed : EXIT.ok;
+  });
 }

@@ -9,10 +9,10 @@
  * archive checks. Exit codes: stacks/cli/exit.ts.
  */
 import { parseArgs } from "node:util";
-import { executeRestore, formatVerifyTable, planRestore, requireEmpty, requireUp, verifyStores, withDrivers, type RestorePlan } from "../../components/backup/engine";
+import { planRestore, type RestorePlan } from "../../components/backup/engine";
 import { ID_PATTERN } from "../../components/backup/archive";
 import { CliUsageError, EXIT, wantsHelp } from "../cli/exit";
-import { archiveDir, commonProblems, CONNECTION_OPTIONS, CONNECTION_USAGE, loadConnections, processIO, report, selectStores, type CliIO } from "./common";
+import { archiveDir, commonProblems, CONNECTION_OPTIONS, CONNECTION_USAGE, loadConnections, processIO, report, restoreAndVerify, selectStores, type CliIO } from "./common";
 
 export const RESTORE_USAGE = `usage: npm run restore -- --stack <name> <id> [--store <kind>]... [--yes] [--force] [--verify-only] [--to <dir>] [--connections <file>]
   <id>                    the backup to restore (YYYYMMDD_HHMMSS; see npm run backup -- list)
@@ -59,25 +59,7 @@ export async function restoreMain(argv: string[], io: CliIO = processIO): Promis
     }
     const conns = await loadConnections(stack, v.connections);
     selectStores(conns, plan.stores);
-    const chosen = plan;
-    return await withDrivers(conns, chosen.stores, async (drivers) => {
-      await requireUp(drivers);
-      await requireEmpty(drivers, v.force ?? false);
-      if (!v.yes) {
-        if (!io.isTTY) throw new CliUsageError("refusing to restore without confirmation: stdin is not a terminal; pass --yes");
-        const answer = await io.ask(`restore backup ${id} (${manifest.createdAt}) into ${chosen.stores.join(", ")} of stack ${stack}${v.force ? ", REPLACING their data" : ""}? type "yes": `);
-        if (answer.trim() !== "yes") {
-          io.err("restore: not confirmed; nothing was done\n");
-          return EXIT.failed;
-        }
-      }
-      await executeRestore(drivers, chosen, (m) => io.err(`${m}\n`));
-      const rows = await verifyStores(drivers, manifest);
-      io.out(`${formatVerifyTable(rows)}\n`);
-      const bad = rows.filter((r) => !r.ok).length;
-      io.out(bad ? `restore ${id}: ${bad} check(s) do not match the manifest\n` : `restore ${id}: every count and ledger matches the manifest\n`);
-      return bad ? EXIT.failed : EXIT.ok;
-    });
+    return await restoreAndVerify(conns, plan, { force: v.force ?? false, yes: v.yes ?? false, target: `stack ${stack}` }, io);
   } catch (err) {
     return report("restore", err, io, RESTORE_USAGE);
   } finally {

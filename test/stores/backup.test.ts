@@ -20,6 +20,7 @@ import { createExecutor } from "../../components/init/adapters/clickhouse-execut
 import type { StoreConnection, StoreKind } from "../../components/shared/types";
 import { backupMain } from "../../stacks/backup/backup";
 import { restoreMain } from "../../stacks/backup/restore";
+import { snapshotMain } from "../../stacks/backup/snapshot";
 import type { CliIO } from "../../stacks/backup/common";
 import { ok, run, storeConnection, uniqueSuffix } from "./init-support";
 
@@ -587,7 +588,7 @@ describe("backup and restore: bad input leaves everything as it was", () => {
     expect((await restoreFrom(bad(), "20990102_000001", "--verify-only")).code).toBe(1);
     const good = await restoreFrom(archives, id, "--verify-only");
     expect(good.code, good.err).toBe(0);
-    expect(good.out).toContain("rows per table: 17 in");
+    expect(good.out).toMatch(/postgres\s+rows per table: \d+ in \d+ object\(s\)/);
   });
 
   it("a manifest from another stack is refused, naming both stacks", async () => {
@@ -647,5 +648,32 @@ describe("backup and restore: bad input leaves everything as it was", () => {
     expect(prune.code).toBe(0);
     expect(prune.out).toContain("deleted 1 backup(s) older than 7 days: 20000101_000000");
     expect((await cli(backupMain, ["list", "--stack", STACK, "--to", dir])).out).not.toContain("20000101_000000");
+  });
+});
+
+// ---------------------------------------------------------------- snapshots
+describe("snapshot save / load / reset", () => {
+  it("saves a stack's data as a named snapshot, loads it into another stack, resets that stack to its init scripts", async () => {
+    if (!pgConn) await pgSetup();
+    process.env.POLYSTORE_SNAPSHOT_DIR = join(work, "snapshots");
+    const other: StoreConnection = { ...pgConn, database: `${pgConn.database}_2` };
+    cleanups.push(() => pgAdmin("postgres", (c) => c.query(`DROP DATABASE IF EXISTS ${other.database} WITH (FORCE)`)));
+    const src = connectionsFile({ postgres: pgConn });
+    const dst = connectionsFile({ postgres: other });
+    const save = await cli(snapshotMain, ["save", "--stack", "dev", "--name", "demo", "--connections", src]);
+    expect(save.code, save.err).toBe(0);
+    expect((await cli(snapshotMain, ["list"])).out).toMatch(/^demo\s+\d{8}_\d{6}$/m);
+    const load = await cli(snapshotMain, ["load", "--stack", "review-pr-7", "--name", "demo", "--connections", dst, "--yes"]);
+    expect(load.code, load.err + load.out).toBe(0);
+    expect(await counts(other)).toEqual(await counts(pgConn));
+    const reset = await cli(snapshotMain, ["reset", "--stack", "review-pr-7", "--connections", dst, "--yes"]);
+    expect(reset.code, reset.err + reset.out).toBe(0);
+    expect(reset.out).toContain("postgres      reset; applied 1,2,3");
+    const after = (await counts(other))["rows per table"]!;
+    expect(after["public.organizations"]).toBe(0);
+    expect(after["polystore.schema_history"]).toBe(3);
+    const unknown = await cli(snapshotMain, ["load", "--stack", "x", "--name", "nope", "--connections", dst, "--yes"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain("no snapshot named nope");
   });
 });
