@@ -7,11 +7,10 @@
  * after a successful run, archives older than --keep-days (default 7) are deleted.
  * Reads as each store's admin identity. Exit codes: stacks/cli/exit.ts.
  */
-import { parseArgs } from "node:util";
 import { DEFAULT_KEEP_DAYS, listArchives, pruneArchives, runBackup } from "../../components/backup/engine";
 import { PROJECT_ROOT } from "../../components/init/runner";
 import { CliUsageError, EXIT, wantsHelp } from "../cli/exit";
-import { archiveDir, commonProblems, CONNECTION_OPTIONS, CONNECTION_USAGE, humanAge, humanBytes, loadConnections, processIO, report, selectStores, type CliIO } from "./common";
+import { archiveDir, commonProblems, parseCommandLine, CONNECTION_USAGE, humanAge, humanBytes, loadConnections, processIO, report, selectStores, type CliIO } from "./common";
 
 export const BACKUP_USAGE = `usage: npm run backup -- [run] --stack <name> [--store <kind>]... [--to <dir>] [--keep-days <n>] [--connections <file>]
        npm run backup -- list  --stack <name> [--to <dir>]
@@ -25,13 +24,7 @@ export async function backupMain(argv: string[], io: CliIO = processIO): Promise
     return EXIT.ok;
   }
   try {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { ...CONNECTION_OPTIONS, "keep-days": { type: "string" } } });
-    } catch (err) {
-      throw new CliUsageError((err as Error).message);
-    }
-    const { values: v, positionals } = parsed;
+    const { values: v, positionals } = parseCommandLine(argv, { "keep-days": { type: "string" } });
     const problems: string[] = [];
     const command = positionals[0] ?? "run";
     if (!["run", "list", "prune"].includes(command)) problems.push(`unknown command "${command}" (expected run, list or prune)`);

@@ -3,6 +3,7 @@
  * sources as `npm run migrate`: the stack's secret output, or --connections
  * <file>), store selection, the archive folder, and the I/O the tests replace.
  */
+import { parseArgs, type ParseArgsConfig } from "node:util";
 import { connectionsFromFile, connectionsFromStack, type Connections } from "../../components/init/connections";
 import { PROJECT_ROOT } from "../../components/init/runner";
 import { STORE_KINDS, type StoreKind } from "../../components/shared/types";
@@ -46,6 +47,15 @@ export const CONNECTION_USAGE = `  --stack <name>          the stack (required):
   --connections <file>    read connections from a JSON file instead (as npm run migrate)
   --store <kind>          only this store (repeatable): ${STORE_KINDS.join(", ")}
   --to <dir>              archive folder (default $POLYSTORE_BACKUP_DIR/<stack> or .polystore/backups/<stack>)`;
+
+/** `parseArgs` with the shared options plus `extra`; a parse error is a usage error (exit 2). */
+export function parseCommandLine<const O extends ParseArgsConfig["options"]>(argv: string[], extra: O) {
+  try {
+    return parseArgs({ args: argv, allowPositionals: true, strict: true, options: { ...CONNECTION_OPTIONS, ...extra } });
+  } catch (err) {
+    throw new CliUsageError((err as Error).message);
+  }
+}
 
 /** Checks --stack and --store; pushes problems. */
 export function commonProblems(v: { stack?: string; store?: string[] }, problems: string[]): StoreKind[] | undefined {

@@ -8,11 +8,10 @@
  * prints a table and exits 1 on any mismatch. --verify-only stops after the
  * archive checks. Exit codes: stacks/cli/exit.ts.
  */
-import { parseArgs } from "node:util";
 import { planRestore, type RestorePlan } from "../../components/backup/engine";
 import { ID_PATTERN } from "../../components/backup/archive";
 import { CliUsageError, EXIT, wantsHelp } from "../cli/exit";
-import { archiveDir, commonProblems, CONNECTION_OPTIONS, CONNECTION_USAGE, loadConnections, processIO, report, restoreAndVerify, selectStores, type CliIO } from "./common";
+import { archiveDir, commonProblems, parseCommandLine, CONNECTION_USAGE, loadConnections, processIO, report, restoreAndVerify, selectStores, type CliIO } from "./common";
 
 export const RESTORE_USAGE = `usage: npm run restore -- --stack <name> <id> [--store <kind>]... [--yes] [--force] [--verify-only] [--to <dir>] [--connections <file>]
   <id>                    the backup to restore (YYYYMMDD_HHMMSS; see npm run backup -- list)
@@ -28,16 +27,7 @@ export async function restoreMain(argv: string[], io: CliIO = processIO): Promis
   }
   let plan: RestorePlan | undefined;
   try {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv, allowPositionals: true, strict: true,
-        options: { ...CONNECTION_OPTIONS, yes: { type: "boolean" }, force: { type: "boolean" }, "verify-only": { type: "boolean" } },
-      });
-    } catch (err) {
-      throw new CliUsageError((err as Error).message);
-    }
-    const { values: v, positionals } = parsed;
+    const { values: v, positionals } = parseCommandLine(argv, { yes: { type: "boolean" }, force: { type: "boolean" }, "verify-only": { type: "boolean" } });
     const problems: string[] = [];
     const id = positionals[0];
     if (!id) problems.push("missing <id> (see npm run backup -- list)");

@@ -12,12 +12,11 @@
  */
 import { readdirSync, unlinkSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { listArchives, planRestore, runBackup, withDrivers, type RestorePlan } from "../../components/backup/engine";
 import { createAdapter, runStore } from "../../components/init";
 import { PROJECT_ROOT } from "../../components/init/runner";
 import { CliUsageError, EXIT, wantsHelp } from "../cli/exit";
-import { commonProblems, CONNECTION_OPTIONS, loadConnections, processIO, report, restoreAndVerify, selectStores, type CliIO } from "./common";
+import { commonProblems, parseCommandLine, loadConnections, processIO, report, restoreAndVerify, selectStores, type CliIO } from "./common";
 
 export const SNAPSHOT_USAGE = `usage: npm run snapshot -- save  --stack <name> --name <snapshot> [--store <kind>]... [--connections <file>]
        npm run snapshot -- load  --stack <name> --name <snapshot> [--store <kind>]... [--force] [--yes] [--connections <file>]
@@ -39,16 +38,7 @@ export async function snapshotMain(argv: string[], io: CliIO = processIO): Promi
   }
   let plan: RestorePlan | undefined;
   try {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv, allowPositionals: true, strict: true,
-        options: { ...CONNECTION_OPTIONS, name: { type: "string" }, force: { type: "boolean" }, yes: { type: "boolean" } },
-      });
-    } catch (err) {
-      throw new CliUsageError((err as Error).message);
-    }
-    const { values: v, positionals } = parsed;
+    const { values: v, positionals } = parseCommandLine(argv, { name: { type: "string" }, force: { type: "boolean" }, yes: { type: "boolean" } });
     const command = positionals[0];
     if (command === "list") {
       const root = snapshotDir("");
