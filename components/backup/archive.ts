@@ -51,7 +51,8 @@ export async function packArchive(workDir: string, dir: string, id: string): Pro
   const final = archivePath(dir, id);
   const partial = `${final}.partial`;
   const entries = readdirSync(workDir).sort((a, b) => (a === "manifest.json" ? -1 : b === "manifest.json" ? 1 : a.localeCompare(b)));
-  await runTool("tar", ["-czf", partial, "-C", workDir, ...entries]);
+  // gzip -1: the big parts (pg_dump -Fc, Native) are compressed already; a higher level costs time for nothing.
+  await runTool("tar", ["--use-compress-program=gzip -1", "-cf", partial, "-C", workDir, ...entries]);
   chmodSync(partial, 0o600);
   renameSync(partial, final);
   return final;
