@@ -125,3 +125,18 @@ describe("command lines", () => {
     expect(r.err).toContain(`--connections ${join(dir, "missing.json")}: cannot read the file (ENOENT)`);
   });
 });
+
+describe("review seed", () => {
+  it("a missing snapshot is a usage error before anything is created", async () => {
+    const { requireSnapshot } = await import("../../stacks/review/seed");
+    process.env.POLYSTORE_SNAPSHOT_DIR = join(dir, "snapshots");
+    let err: (Error & { exitCode?: number }) | undefined;
+    try {
+      requireSnapshot("nope");
+    } catch (e) {
+      err = e as Error & { exitCode?: number };
+    }
+    expect(err?.message).toBe(`--seed nope: no such snapshot in ${join(dir, "snapshots", "nope")} (save one with npm run snapshot -- save --stack <s> --name nope)`);
+    expect(err?.exitCode).toBe(2);
+  });
+});
