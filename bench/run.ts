@@ -4,7 +4,7 @@
  * and the dev stack's memory footprint — measured side by side in one run on
  * the real engines of the test harness (bash test/harness/setup.sh first).
  *
- *   npm run bench [-- --iterations 5] [--migrations 200] [--parts apply,noop,concurrent,policy,footprint] [--stores postgres,redis,…] [--search elasticsearch|opensearch]
+ *   npm run bench [-- --iterations 5] [--migrations 200] [--parts apply,noop,concurrent,policy,footprint,backup] [--stores postgres,redis,…] [--search elasticsearch|opensearch]
  *
  * Prints a table and writes bench/results.json. See bench/README.md.
  */
@@ -17,6 +17,7 @@ import type { StoreKind } from "../components/shared/types";
 import { evaluateStack } from "../policies/check";
 import { startEngines, type EngineKind, type HarnessRun } from "../test/harness/engines";
 import { benchApply } from "./apply";
+import { benchBackup } from "./backup";
 import { benchConcurrent } from "./concurrent";
 import type { BenchContext, Section } from "./context";
 import { ensureFlyway } from "./flyway";
@@ -29,10 +30,11 @@ import { ROOT } from "./proc";
 import { formatMachine, formatTable, targets } from "./report";
 import { CliUsageError, EXIT, exitCodeOf, wantsHelp } from "../stacks/cli/exit";
 
-const PARTS = ["apply", "noop", "concurrent", "policy", "footprint"] as const;
+const PARTS = ["apply", "noop", "concurrent", "policy", "footprint", "backup"] as const;
 type Part = (typeof PARTS)[number];
 const ENGINES: StoreKind[] = ["postgres", "redis", "mongodb", "neo4j", "elasticsearch", "clickhouse"];
-const PORT_OFFSET = 300;
+/** Harness port offset of the bench engines; POLYSTORE_BENCH_PORT_OFFSET overrides it on a shared machine. */
+const PORT_OFFSET = Number(process.env.POLYSTORE_BENCH_PORT_OFFSET ?? 300);
 const MIN_ITERATIONS = 5;
 
 interface Options {
@@ -143,13 +145,13 @@ async function main(): Promise<number> {
       if (has("policy")) sections.push(await benchPolicy(ctx, dev));
     }
 
-    if (has("apply") || has("noop") || has("concurrent")) {
+    if (has("apply") || has("noop") || has("concurrent") || has("backup")) {
       if (has("apply")) {
         ctx.flyway = ensureFlyway(log);
         machine.flyway = ctx.flyway.version;
         log(`Flyway ${ctx.flyway.version} launcher ${ctx.flyway.built ? `built in ${ctx.flyway.buildSeconds.toFixed(0)} s` : "cached"}`);
       }
-      const kinds: StoreKind[] = has("noop") || has("concurrent") ? [...new Set<StoreKind>([...opts.stores, ...(has("apply") ? ["postgres" as const] : [])])] : ["postgres"];
+      const kinds: StoreKind[] = has("noop") || has("concurrent") || has("backup") ? [...new Set<StoreKind>([...opts.stores, ...(has("apply") ? ["postgres" as const] : [])])] : ["postgres"];
       log(`starting engines ${kinds.map((k) => (k === "elasticsearch" ? opts.search : k)).join(", ")} (port offset ${PORT_OFFSET}); JVM engines take a minute or two on 2 cores`);
       const t0 = Date.now();
       const engineKinds: EngineKind[] = kinds.map((k) => (k === "elasticsearch" ? opts.search : k));
@@ -169,6 +171,7 @@ async function main(): Promise<number> {
       await runPart("apply", () => benchApply(ctx, opts.migrations));
       await runPart("noop", () => benchNoop(ctx));
       await runPart("concurrent", () => benchConcurrent(ctx));
+      await runPart("backup", () => benchBackup(ctx));
     }
   } finally {
     await stop();

@@ -7,7 +7,7 @@ export const DEFAULT_TEMPLATE = "Pulumi.review.yaml";
 
 /** A parsed `npm run review -- <command>` invocation. */
 export type ReviewCommand =
-  | { command: "up"; pr: number; ttl: string; ttlMs: number; base: string; summaryFile?: string }
+  | { command: "up"; pr: number; ttl: string; ttlMs: number; base: string; summaryFile?: string; seed?: string }
   | { command: "down"; pr: number }
   | { command: "list"; json: boolean }
   | { command: "gc"; dryRun: boolean; json: boolean }
@@ -18,10 +18,12 @@ export const USAGE = `Usage: npm run review -- <command> [options]
 Ephemeral review stacks (review-pr-<n>) of the polystore data layer, one per pull request.
 
 Commands:
-  up   --pr <n> [--ttl 72h] [--base Pulumi.review.yaml] [--summary-file <path>]
+  up   --pr <n> [--ttl 72h] [--base Pulumi.review.yaml] [--summary-file <path>] [--seed <snapshot>]
        Create or update review-pr-<n> from the template stack file, run \`pulumi up\`
        (progress streamed) and print a Markdown summary for the PR comment.
        --ttl: 30m, 72h, 7d ... (5m to 30d, default ${DEFAULT_TTL}); every up restarts it.
+       --seed: after the up, load the named snapshot (npm run snapshot -- save) into the
+       review stack's stores, replacing what the init scripts made, and verify it.
   down --pr <n>
        Destroy review-pr-<n> and remove the stack and its Pulumi.review-pr-<n>.yaml.
        A stack that is already gone is a success.
@@ -37,7 +39,7 @@ Exit codes: 0 ok, 1 an operation failed, 2 usage or template error, 3 environmen
 
 /** Flags each command accepts; `true` marks a boolean flag. */
 const FLAGS: Record<string, Record<string, boolean>> = {
-  up: { pr: false, ttl: false, base: false, "summary-file": false },
+  up: { pr: false, ttl: false, base: false, "summary-file": false, seed: false },
   down: { pr: false },
   list: { json: true },
   gc: { "dry-run": true, json: true },
@@ -100,6 +102,8 @@ export function parseArgs(argv: string[]): ReviewCommand {
     else if (!problems.some((p) => p.startsWith("--ttl:"))) problems.push(parsed.problem);
     if (str("base") === "") problems.push("--base: expected a template stack file path");
     if (str("summary-file") === "") problems.push("--summary-file: expected a file path");
+    const seed = str("seed");
+    if (seed !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(seed)) problems.push(`--seed: expected a snapshot name (letters, digits, "-" and "_"), got ${JSON.stringify(seed)}`);
   }
   if (problems.length > 0) {
     throw new UsageError(`Invalid arguments for \`review ${command}\` (see \`npm run review -- help\`):`, problems);
@@ -107,7 +111,7 @@ export function parseArgs(argv: string[]): ReviewCommand {
 
   switch (command) {
     case "up":
-      return { command, pr, ttl: ttl.trim().toLowerCase(), ttlMs, base: str("base") ?? DEFAULT_TEMPLATE, summaryFile: str("summary-file") };
+      return { command, pr, ttl: ttl.trim().toLowerCase(), ttlMs, base: str("base") ?? DEFAULT_TEMPLATE, summaryFile: str("summary-file"), ...(str("seed") ? { seed: str("seed") } : {}) };
     case "down":
       return { command, pr };
     case "list":

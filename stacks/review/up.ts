@@ -5,6 +5,7 @@ import type { ReviewCommand } from "./args";
 import { registerSensitive, ReviewError, scrubSensitive } from "./errors";
 import { META_KEYS, META_NS, parseDate } from "./expiry";
 import { reviewStackName } from "./naming";
+import { requireSnapshot, seedReviewStack } from "./seed";
 import { renderSummary, type OutputValue } from "./summary";
 import { secretValues, substitute, validateEntries } from "./fill";
 import { jsonPayload, secretLeafConfig } from "./stack-config";
@@ -74,6 +75,7 @@ export async function reviewUp(cmd: Extract<ReviewCommand, { command: "up" }>, d
   const now = (deps.now ?? (() => new Date()))();
   const stackName = reviewStackName(cmd.pr);
   const workDir = deps.workDir ?? PROJECT_ROOT;
+  if (cmd.seed) requireSnapshot(cmd.seed);
 
   // Template problems (exit 2) are found before the CLI is even asked; secure values need the CLI to decrypt.
   const tpl = readTemplate(path.resolve(workDir, cmd.base), projectName(workDir));
@@ -112,6 +114,9 @@ export async function reviewUp(cmd: Extract<ReviewCommand, { command: "up" }>, d
       throw new ReviewError(`pulumi up of ${stackName} failed: ${cliMessage(err)}`, [
         `the stack keeps its expiry (${expiresAt.toISOString()}); fix and push again, or run \`npm run review -- down --pr ${cmd.pr}\``,
       ]);
+    }
+    if (cmd.seed && (await seedReviewStack(cmd.seed, stackName, outputs, write)) !== 0) {
+      throw new ReviewError(`seeding ${stackName} from snapshot ${cmd.seed} failed (see above); the stack is up without the seed data`);
     }
     const summary = scrubSensitive(renderSummary({ stack: stackName, pr: cmd.pr, expiresAt, ttl: cmd.ttl, outputs, now }));
     if (cmd.summaryFile) {

@@ -4,6 +4,8 @@
  * `conn.host === "chdb"`, data directory `conn.options.path`). Both take ONE
  * statement per call, so scripts are split first (statements.ts).
  */
+import { createReadStream, createWriteStream } from "node:fs";
+import { pipeline } from "node:stream/promises";
 import type { StoreConnection } from "../../shared/types";
 import { errorText } from "../adapter";
 
@@ -13,6 +15,10 @@ export interface ClickHouseExecutor {
   /** Run a statement that returns no rows (DDL, INSERT … VALUES). */
   command(sql: string): Promise<void>;
   close(): Promise<void>;
+  /** Writes the rows of `select` (no FORMAT clause) to `file` in ClickHouse's Native format. */
+  exportNative(select: string, file: string): Promise<void>;
+  /** Inserts `file` (Native format) into `table` (`db`.`name`, already quoted). */
+  importNative(table: string, file: string): Promise<void>;
   /**
    * Whether SQL access management (CREATE USER / GRANT) is available. False for
    * chdb: clickhouse-local has no writable access storage.
@@ -48,6 +54,17 @@ async function createHttpExecutor(conn: StoreConnection): Promise<ClickHouseExec
     query: <T>(sql: string) => wrap(async () => (await client.query({ query: sql, format: "JSONEachRow" })).json<T>()),
     command: (sql) => wrap(async () => void (await client.command({ query: sql }))),
     close: () => client.close(),
+    exportNative: (select, file) =>
+      wrap(async () => {
+        const { stream } = await client.exec({ query: `${select} FORMAT Native` });
+        await pipeline(stream, createWriteStream(file, { mode: 0o600 }));
+      }),
+    importNative: (table, file) =>
+      wrap(async () => {
+        const { stream } = await client.exec({ query: `INSERT INTO ${table} FORMAT Native`, values: createReadStream(file) });
+        stream.resume();
+        await new Promise((r) => stream.once("end", r));
+      }),
   };
 }
 
@@ -83,6 +100,12 @@ async function createChdbExecutor(conn: StoreConnection): Promise<ClickHouseExec
     },
     async close() {
       session.close();
+    },
+    async exportNative(select, file) {
+      await run(`${select} INTO OUTFILE ${chString(file)} FORMAT Native`, "CSV");
+    },
+    async importNative(table, file) {
+      await run(`INSERT INTO ${table} FROM INFILE ${chString(file)} FORMAT Native`, "CSV");
     },
   };
 }

@@ -27,6 +27,8 @@ export interface SearchRequest {
   /** Starts with `/`; path segments already URI-encoded. */
   path: string;
   body?: unknown;
+  /** NDJSON body (`_bulk`): one object per line; sent instead of `body`. */
+  bulkBody?: unknown[];
   querystring?: Record<string, string | number | boolean>;
   /** Non-2xx statuses the caller handles itself (returned, not thrown). */
   ok?: number[];
@@ -88,7 +90,7 @@ export function createSearchHttp(conn: StoreConnection, requestTimeoutMs = 60_00
     const client = new ElasticClient(common);
     raw = async (req) => {
       const res = await client.transport.request(
-        { method: req.method, path: req.path, body: req.body as never, querystring: req.querystring },
+        { method: req.method, path: req.path, body: req.body as never, bulkBody: req.bulkBody as never, querystring: req.querystring },
         { meta: true, ignore: req.ok ?? [] },
       );
       return { status: res.statusCode ?? 0, body: res.body };
@@ -98,7 +100,7 @@ export function createSearchHttp(conn: StoreConnection, requestTimeoutMs = 60_00
     const client = new OpenSearchClient(common);
     raw = async (req) => {
       const res = await client.transport.request(
-        { method: req.method, path: req.path, body: req.body as never, querystring: req.querystring },
+        { method: req.method, path: req.path, body: req.body as never, bulkBody: req.bulkBody as never, querystring: req.querystring },
         { ignore: req.ok ?? [] },
       );
       return { status: res.statusCode ?? 0, body: res.body };

@@ -68,3 +68,10 @@ describe("review CLI arguments", () => {
     expect(usageError(["gc", "--dry-run=yes"]).problems).toEqual(["--dry-run: takes no value"]);
   });
 });
+
+describe("review up --seed", () => {
+  it("takes a snapshot name and refuses anything else", () => {
+    expect(parseArgs(["up", "--pr", "7", "--seed", "demo"])).toMatchObject({ command: "up", pr: 7, seed: "demo" });
+    expect(() => parseArgs(["up", "--pr", "7", "--seed", "../etc"])).toThrow('--seed: expected a snapshot name (letters, digits, "-" and "_"), got "../etc"');
+  });
+});
