@@ -46,7 +46,9 @@ export const CONNECTION_USAGE = `  --stack <name>          the stack (required):
                           its secret output "connections" (pulumi CLI) unless --connections is given
   --connections <file>    read connections from a JSON file instead (as npm run migrate)
   --store <kind>          only this store (repeatable): ${STORE_KINDS.join(", ")}
-  --to <dir>              archive folder (default $POLYSTORE_BACKUP_DIR/<stack> or .polystore/backups/<stack>)`;
+  --to <dir>              archive folder (default $POLYSTORE_BACKUP_DIR/<stack> or .polystore/backups/<stack>)
+  -h, --help              this text
+exit codes: 0 ok, 1 an operation failed (a store, a verification mismatch), 2 usage error or a bad archive, 3 environment not ready`;
 
 /** `parseArgs` with the shared options plus `extra`; a parse error is a usage error (exit 2). */
 export function parseCommandLine<const O extends ParseArgsConfig["options"]>(argv: string[], extra: O) {

@@ -25,7 +25,9 @@ export const SNAPSHOT_USAGE = `usage: npm run snapshot -- save  --stack <name> -
   --name <snapshot>     letters, digits, "-" and "_" (stored in $POLYSTORE_SNAPSHOT_DIR/<name>, default .polystore/snapshots)
   --force               load over stores that hold data
   --yes                 do not ask (required when stdin is not a terminal)
-  reset                 wipes each store (drop database, FLUSHALL, delete indices, detach-delete) and re-applies its init scripts`;
+  reset                 wipes each store (drop database, FLUSHALL, delete indices, detach-delete) and re-applies its init scripts
+  -h, --help            this text
+exit codes: 0 ok, 1 an operation failed, 2 usage error or an unknown snapshot, 3 environment not ready`;
 
 export function snapshotDir(name: string, env: NodeJS.ProcessEnv = process.env): string {
   return join(resolve(env.POLYSTORE_SNAPSHOT_DIR ?? join(PROJECT_ROOT, ".polystore", "snapshots")), name);

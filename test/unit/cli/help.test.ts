@@ -38,7 +38,7 @@ function run(script: string, args: string[], env: NodeJS.ProcessEnv = {}) {
 }
 
 describe("--help on every command", { timeout: 120_000 }, () => {
-  for (const script of ["migrate", "health", "policy:check", "review", "bench"]) {
+  for (const script of ["migrate", "health", "policy:check", "review", "bench", "backup", "restore", "snapshot"]) {
     it(`npm run ${script} -- --help prints its usage and exits 0`, () => {
       const r = run(script, ["--help"]);
       expect(r.stderr).not.toMatch(/unknown option/i);

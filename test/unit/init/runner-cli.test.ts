@@ -79,7 +79,7 @@ describe("migrate CLI", () => {
     expect(text).toContain("--store mysql: unknown store");
     expect(text).toContain("one of --stack, --connections or --connections-env is required");
     expect(text).toContain("--scripts-dir needs exactly one --store");
-    expect(text).toContain("usage: npm run migrate");
+    expect(text).toContain("(npm run migrate -- --help for usage)");
   });
 
   it("exits 1 naming the file when the connections file is missing", async () => {
