@@ -19,6 +19,8 @@ export function redisServerSettings(cfg: RedisConfig): RedisServerSettings {
  * (never the container's command line); the server arguments are
  * `redisServerArgs`, the same function the test harness starts Redis with,
  * and the application ACL user is created at startup so it survives restarts.
+ * The server starts through the image's `docker-entrypoint.sh`, so it runs as
+ * the unprivileged `redis` user, not root.
  */
 export function redisSpec(cfg: RedisConfig, secrets: SpecSecrets): StoreSpec {
   const server = redisServerSettings(cfg);
@@ -28,8 +30,9 @@ export function redisSpec(cfg: RedisConfig, secrets: SpecSecrets): StoreSpec {
     command: [
       "sh",
       "-c",
-      // The app user's password rule closes the `--user` directive that ends "$@".
-      'exec redis-server "$@" ">$REDIS_APP_PASSWORD" --requirepass "$REDIS_PASSWORD"',
+      // The app user's password rule closes the `--user` directive that ends "$@". Through the
+      // image's entrypoint, which drops to the `redis` user when the first argument is redis-server.
+      'exec docker-entrypoint.sh redis-server "$@" ">$REDIS_APP_PASSWORD" --requirepass "$REDIS_PASSWORD"',
       "redis-server",
       ...redisServerArgs(server),
       "--dir",
