@@ -18,7 +18,7 @@ export function keyPath(path: ReadonlyArray<PropertyKey>): string {
 }
 
 /** Keys whose values are never shown in a message. */
-const SECRET_KEY = /password|secret|token|kubeconfig/i;
+const SECRET_KEY = /password|secret|token|kubeconfig|^external$/i;
 
 function show(value: unknown, path: ReadonlyArray<PropertyKey> = []): string {
   if (value === undefined) return "nothing";
@@ -69,6 +69,12 @@ export function formatIssues(schema: z.ZodType, issues: z.core.$ZodIssue[]): str
         }
         break;
       }
+      case "invalid_key":
+        for (const inner of issue.issues) {
+          const what = inner.code === "too_big" ? `expected a key of at most ${inner.maximum} characters` : inner.code === "too_small" ? `expected a key of at least ${inner.minimum} character` : inner.message;
+          lines.push(`${where}: ${what}, got ${show(input, issue.path)}`);
+        }
+        break;
       case "invalid_value":
         lines.push(`${where}: expected one of ${issue.values.map(String).join(", ")}, got ${show(input, issue.path)}`);
         break;
