@@ -89,7 +89,7 @@ export function storeSecurityGroup(ctx: RenderContext, infra: AwsInfra, port: nu
       protocol: "tcp",
       fromPort: port,
       toPort: port,
-      cidrBlocks: [cidr],
+      ...(cidr.includes(":") ? { ipv6CidrBlocks: [cidr] } : { cidrBlocks: [cidr] }),
       description: `${ctx.kind} clients (${cidr})`,
     })),
   ];

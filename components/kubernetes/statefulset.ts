@@ -13,7 +13,7 @@ import type { KubernetesInfra } from "./namespace";
  */
 export const FS_GROUP: Record<StoreKind, number> = {
   postgres: 70, // postgres:*-alpine
-  redis: 999,
+  redis: 1000, // redis:*-alpine: `addgroup -S -g 1000 redis` (uid 999); its entrypoint drops to that user
   mongodb: 999,
   elasticsearch: 1000,
   clickhouse: 101,

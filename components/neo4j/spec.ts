@@ -20,7 +20,8 @@ export function neo4jSpec(cfg: Neo4jConfig, secrets: SpecSecrets): StoreSpec {
       { name: "http", containerPort: 7474, hostPort: cfg.httpPort },
     ],
     healthcheck: {
-      shell: 'cypher-shell -a bolt://127.0.0.1:7687 -u neo4j -p "${NEO4J_AUTH#neo4j/}" "RETURN 1" >/dev/null',
+      // The password reaches cypher-shell through NEO4J_PASSWORD, never its command line.
+      shell: 'NEO4J_PASSWORD="${NEO4J_AUTH#neo4j/}" cypher-shell -a bolt://127.0.0.1:7687 -u neo4j "RETURN 1" >/dev/null',
       intervalSeconds: 10,
       timeoutSeconds: 10,
       retries: 30,

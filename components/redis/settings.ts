@@ -123,11 +123,18 @@ export function appAclRules(opts: AppAclOptions = {}): string[] {
  * process's argv (`/proc/<pid>/cmdline`), not even for the first milliseconds.
  * The init runner applies the same rules with ACL SETUSER on every run.
  */
-export function redisStartupScript(appUser: string, acl: AppAclOptions = {}): string {
+/**
+ * How the container starts redis-server: through the official image's `docker-entrypoint.sh`, which
+ * drops root for the `redis` user when its first argument is `redis-server` and passes stdin on (it
+ * `exec`s `setpriv`/`su-exec`/`gosu` and adds no argument, so `-` stays last).
+ */
+export const REDIS_CONTAINER_LAUNCHER = "docker-entrypoint.sh redis-server";
+
+export function redisStartupScript(appUser: string, acl: AppAclOptions = {}, launcher: string = REDIS_CONTAINER_LAUNCHER): string {
   const hash = (v: string) => `#$(printf %s "$${v}" | sha256sum | cut -d' ' -f1)`;
   return [
     // `-` must be the last argument: redis-server then reads more configuration from stdin.
-    'exec redis-server "$@" - <<POLYSTORE_REDIS_CONF',
+    `exec ${launcher} "$@" - <<POLYSTORE_REDIS_CONF`,
     `user default reset on ${hash("REDIS_PASSWORD")} ~* &* +@all`,
     `user ${appUser} reset on ${hash("REDIS_APP_PASSWORD")} ${appAclRules(acl).join(" ")}`,
     "POLYSTORE_REDIS_CONF",

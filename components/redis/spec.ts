@@ -19,7 +19,8 @@ export function redisServerSettings(cfg: RedisConfig): RedisServerSettings {
  * and redis-server through stdin, hashed (`redisStartupScript`): never any
  * process's command line. The server arguments are `redisServerArgs`, the same
  * function the test harness starts Redis with, and the application ACL user is
- * created at startup so it survives restarts.
+ * created at startup so it survives restarts. The server starts through the
+ * image's `docker-entrypoint.sh`, so it runs as the unprivileged `redis` user, not root.
  */
 export function redisSpec(cfg: RedisConfig, secrets: SpecSecrets): StoreSpec {
   const server = redisServerSettings(cfg);

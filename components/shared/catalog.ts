@@ -4,7 +4,11 @@ import type { StoreKind } from "./types";
 export interface CatalogEntry {
   /** Image pinned to an exact version. */
   image: string;
-  /** Default container memory limit in MB; all six together fit the 3 GiB dev budget. */
+  /**
+   * Default container memory limit in MB, sized by each engine's documented rule
+   * (stacks/config/rules.ts storeMemory) for the stores' default settings; all six
+   * together (3264 MB) fit the 3.5 GiB dev budget.
+   */
   memoryMb: number;
   /** Container port applications use. */
   clientPort: number;
@@ -19,9 +23,9 @@ export interface CatalogEntry {
  */
 export const CATALOG: Record<StoreKind, CatalogEntry> = {
   postgres: { image: "postgres:16.15-alpine", memoryMb: 256, clientPort: 5432, title: "PostgreSQL" },
-  redis: { image: "redis:7.4.11-alpine", memoryMb: 576, clientPort: 6379, title: "Redis" },
+  redis: { image: "redis:7.4.11-alpine", memoryMb: 704, clientPort: 6379, title: "Redis" },
   mongodb: { image: "mongo:7.0.40", memoryMb: 384, clientPort: 27017, title: "MongoDB" },
   elasticsearch: { image: "docker.elastic.co/elasticsearch/elasticsearch:8.14.3", memoryMb: 640, clientPort: 9200, title: "Elasticsearch" },
   clickhouse: { image: "clickhouse/clickhouse-server:24.8.14.39", memoryMb: 512, clientPort: 8123, title: "ClickHouse" },
-  neo4j: { image: "neo4j:5.26.29-community", memoryMb: 704, clientPort: 7687, title: "Neo4j" },
+  neo4j: { image: "neo4j:5.26.29-community", memoryMb: 768, clientPort: 7687, title: "Neo4j" },
 };

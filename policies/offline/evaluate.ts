@@ -15,7 +15,7 @@ import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import { installMocks } from "../../test/util/mocks";
-import { ConfigError, parseConfig } from "../../stacks/config";
+import { ConfigError, namespaceTypos, parseConfig } from "../../stacks/config";
 import { definePolystore } from "../../stacks/program";
 import { durationSeconds, unwrap, type Snapshot, type SnapshotResource } from "./snapshot";
 import { readStackFile, StackFileError } from "./stackfile";
@@ -131,7 +131,7 @@ async function evaluate(file: string): Promise<Snapshot> {
   const rec = record();
   let cfg;
   try {
-    cfg = parseConfig(sf.polystore);
+    cfg = parseConfig(sf.polystore, { stack: sf.stack, problems: namespaceTypos(sf.all) });
   } catch (e) {
     if (e instanceof ConfigError) return { ...snapshot, error: { kind: "config", message: `${rel}: ${e.message}` } };
     throw e;

@@ -31,10 +31,10 @@ const ARGV_FLAG = /--(requirepass|masterauth|password|pass|auth|token|api-key|ap
 /** `NAME=value` assignments (.env lines, `KEY=value` argv tokens, `VAR="$X" cmd` prefixes); the value is one token. */
 const ASSIGNMENT = /(?:^|\s)(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s"']+)/gm;
 
-/** Whether a credential-looking string is a reference rather than a value (`$VAR`, `${VAR}`, an ARN, `***`). */
+/** Whether a credential-looking string is a reference rather than a value (`$VAR`, `${VAR}`, `${VAR#prefix}`, an ARN, `***`). */
 export function isReference(v: string): boolean {
   const s = v.trim().replace(/^["']|["']$/g, "");
-  return s === "" || /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(s) || /^\$\(.*\)$/.test(s) || s.startsWith("arn:") || /^\*+$/.test(s) || /^\{\{resolve:/.test(s);
+  return s === "" || /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(s) || /^\$\{[A-Za-z_][A-Za-z0-9_]*(?:#|##|%|%%|:-|:=|:\+)[^}]*\}$/.test(s) || /^\$\(.*\)$/.test(s) || s.startsWith("arn:") || /^\*+$/.test(s) || /^\{\{resolve:/.test(s);
 }
 
 export function isCredentialKey(key: string): boolean {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { cidr } from "./formats";
 
 /**
  * AWS settings. Defaults that differ between production and short-lived
@@ -11,9 +12,6 @@ import { z } from "zod";
 const vpcId = z.string().regex(/^vpc-[0-9a-f]{8,17}$/, "expected a VPC id such as vpc-0123456789abcdef0");
 const subnetId = z.string().regex(/^subnet-[0-9a-f]{8,17}$/, "expected a subnet id such as subnet-0123456789abcdef0");
 const securityGroupId = z.string().regex(/^sg-[0-9a-f]{8,17}$/, "expected a security group id such as sg-0123456789abcdef0");
-const cidr = z
-  .string()
-  .regex(/^(\d{1,3}\.){3}\d{1,3}\/(\d|[12]\d|3[0-2])$/, "expected an IPv4 CIDR block such as 10.0.0.0/16");
 const days = z.number().int().min(1).max(35);
 
 /** Keys shared by the stores that keep data on disk (RDS, DocumentDB). */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { dockerHost, ipAddress, pinnedImage } from "./formats";
 import { ADMIN_UI_DEFAULTS, type AdminUiTool } from "../../components/docker/admin-ui-catalog";
 
 /** One admin UI: `polystore:docker.adminUis.<tool>`; every field defaults from ADMIN_UI_DEFAULTS. */
@@ -13,7 +14,7 @@ function adminUiSchema(tool: AdminUiTool) {
       /** Container memory limit in MB, counted in docker.memoryBudgetMb. */
       memoryMb: z.number().int().min(64).default(d.memoryMb),
       /** Image, pinned like the stores' (no `latest`). */
-      image: z.string().min(1).default(d.image),
+      image: pinnedImage(d.image).default(d.image),
     })
     .default({ enabled: true, port: d.port, memoryMb: d.memoryMb, image: d.image });
 }
@@ -50,11 +51,14 @@ function pick(tool: AdminUiTool) {
 /** `polystore:docker`: settings of the local Docker target. */
 export const dockerSchema = z.strictObject({
   /** Docker daemon address; default: the local daemon (`DOCKER_HOST` or the Unix socket). */
-  host: z.string().min(1).optional(),
+  host: dockerHost.optional(),
   /** Address host ports are published on. Default `127.0.0.1` (loopback only). */
-  bindAddress: z.string().regex(/^(\d{1,3}\.){3}\d{1,3}$|^::1$/, "expected an IP address such as 127.0.0.1").default("127.0.0.1"),
-  /** Total memory all containers may ask for, in MB. Default 3072 (3 GiB). */
-  memoryBudgetMb: z.number().int().min(256).default(3072),
+  bindAddress: ipAddress.default("127.0.0.1"),
+  /**
+   * Total memory all containers may ask for, in MB. Default 3584 (3.5 GiB): the six stores'
+   * defaults (3264 MB, with the headroom each engine documents) plus two small admin UIs.
+   */
+  memoryBudgetMb: z.number().int().min(256).default(3584),
   /** Keep the named data volumes when the stack is destroyed (they are never dropped by `pulumi up`). Default true. */
   keepVolumesOnDestroy: z.boolean().default(true),
   /** Seconds to wait for a container to become healthy. Default 180. */

@@ -17,8 +17,14 @@ export function keyPath(path: ReadonlyArray<PropertyKey>): string {
   return `polystore:${head ?? ""}${rest.map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`)).join("")}`;
 }
 
-function show(value: unknown): string {
+/** Keys whose values are never shown in a message. */
+const SECRET_KEY = /password|secret|token|kubeconfig|^external$/i;
+
+function show(value: unknown, path: ReadonlyArray<PropertyKey> = []): string {
   if (value === undefined) return "nothing";
+  const last = [...path].reverse().find((p) => typeof p === "string");
+  const nestedSecret = value !== null && typeof value === "object" && JSON.stringify(Object.keys(value)).match(SECRET_KEY);
+  if ((typeof last === "string" && SECRET_KEY.test(last)) || nestedSecret) return "a value (hidden: it is a secret)";
   const s = JSON.stringify(value);
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
@@ -63,25 +69,31 @@ export function formatIssues(schema: z.ZodType, issues: z.core.$ZodIssue[]): str
         }
         break;
       }
+      case "invalid_key":
+        for (const inner of issue.issues) {
+          const what = inner.code === "too_big" ? `expected a key of at most ${inner.maximum} characters` : inner.code === "too_small" ? `expected a key of at least ${inner.minimum} character` : inner.message;
+          lines.push(`${where}: ${what}, got ${show(input, issue.path)}`);
+        }
+        break;
       case "invalid_value":
-        lines.push(`${where}: expected one of ${issue.values.map(String).join(", ")}, got ${show(input)}`);
+        lines.push(`${where}: expected one of ${issue.values.map(String).join(", ")}, got ${show(input, issue.path)}`);
         break;
       case "invalid_type":
         lines.push(
           input === undefined
             ? `${where}: required ${issue.expected} is missing`
-            : `${where}: expected ${issue.expected}, got ${show(input)}`,
+            : `${where}: expected ${issue.expected}, got ${show(input, issue.path)}`,
         );
         break;
       case "too_small":
       case "too_big": {
         const bound = issue.code === "too_small" ? `at least ${issue.minimum}` : `at most ${issue.maximum}`;
         const unit = issue.origin === "string" ? " characters" : issue.origin === "array" ? " items" : "";
-        lines.push(`${where}: expected ${issue.origin === "int" || issue.origin === "number" ? "a number" : issue.origin} ${bound}${unit}, got ${show(input)}`);
+        lines.push(`${where}: expected ${issue.origin === "int" || issue.origin === "number" ? "a number" : issue.origin} ${bound}${unit}, got ${show(input, issue.path)}`);
         break;
       }
       default:
-        lines.push(`${where}: ${issue.message}${input !== undefined ? `, got ${show(input)}` : ""}`);
+        lines.push(`${where}: ${issue.message}${input !== undefined ? `, got ${show(input, issue.path)}` : ""}`);
     }
   }
   return lines;

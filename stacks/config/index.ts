@@ -1,6 +1,8 @@
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_CHECKS } from "./checks";
 import { ConfigError, formatIssues } from "./errors";
+import { projectPaths, STORE_RULES, type PathContext } from "./rules";
 import { configSchema, type PolystoreConfig } from "./schema";
 
 export { ConfigError } from "./errors";
@@ -28,20 +30,66 @@ export function rawNamespace(all: Record<string, unknown>): Record<string, unkno
   return out;
 }
 
+/** Edit distance of two short strings (Levenshtein). */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length]!;
+}
+
 /**
- * Validates the whole `polystore:` namespace and every cross-field rule.
- * Throws one ConfigError listing every problem with its key path.
+ * Config keys whose namespace is a near miss of `polystore` (`polystor:stores`,
+ * `Polystore:target`): Pulumi passes them, rawNamespace would silently drop
+ * them. Other namespaces (`aws:`, `kubernetes:`, …) are left alone.
  */
-export function parseConfig(raw: Record<string, unknown>): PolystoreConfig {
-  const parsed = configSchema.safeParse(raw, { reportInput: true });
-  if (!parsed.success) throw new ConfigError(formatIssues(configSchema, parsed.error.issues));
-  const problems: string[] = [];
-  for (const check of CONFIG_CHECKS) check(parsed.data, problems);
+export function namespaceTypos(all: Record<string, unknown>): string[] {
+  const ns = NAMESPACE.slice(0, -1);
+  return Object.keys(all)
+    .filter((key) => {
+      const head = key.includes(":") ? key.slice(0, key.indexOf(":")) : undefined;
+      return head !== undefined && head !== ns && distance(head.toLowerCase(), ns) <= 2;
+    })
+    .map((key) => `${key}: unknown namespace "${key.slice(0, key.indexOf(":"))}"; did you mean ${NAMESPACE}${key.slice(key.indexOf(":") + 1)}?`);
+}
+
+/** A store listed with no settings (`postgres:` alone, YAML null) is enabled with its defaults. */
+function listedStores(raw: Record<string, unknown>): Record<string, unknown> {
+  const stores = raw.stores;
+  if (stores === null || typeof stores !== "object" || Array.isArray(stores)) return raw;
+  return { ...raw, stores: Object.fromEntries(Object.entries(stores).map(([k, v]) => [k, v === null ? {} : v])) };
+}
+
+/** Options of `parseConfig`. */
+export interface ParseOptions extends Partial<PathContext> {
+  /** Problems found before parsing (e.g. `namespaceTypos`), reported with the rest. */
+  problems?: string[];
+}
+
+/** The project root: the folder of Pulumi.yaml. */
+export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+
+/**
+ * Validates the whole `polystore:` namespace and every cross-field rule,
+ * including the paths (inside `root`, default the project). Throws one
+ * ConfigError listing every problem with its key path.
+ */
+export function parseConfig(raw: Record<string, unknown>, options: ParseOptions = {}): PolystoreConfig {
+  const earlier = options.problems ?? [];
+  const parsed = configSchema.safeParse(listedStores(raw), { reportInput: true });
+  if (!parsed.success) throw new ConfigError([...earlier, ...formatIssues(configSchema, parsed.error.issues)]);
+  const problems: string[] = [...earlier];
+  const paths = projectPaths({ root: options.root ?? PROJECT_ROOT, stack: options.stack });
+  for (const check of [...CONFIG_CHECKS, ...STORE_RULES, paths]) check(parsed.data, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return parsed.data;
 }
 
 /** The current stack's validated configuration. */
 export function loadConfig(): PolystoreConfig {
-  return parseConfig(rawNamespace(pulumi.runtime.allConfig()));
+  const all = pulumi.runtime.allConfig();
+  return parseConfig(rawNamespace(all), { stack: pulumi.getStack(), problems: namespaceTypos(all) });
 }

@@ -1,10 +1,6 @@
 import { z } from "zod";
+import { pinnedImage } from "./formats";
 
-/** An image reference pinned to an exact tag or digest (same rule as store images). */
-const pinned = z.string().refine(
-  (s) => /@sha256:[0-9a-f]{64}$/.test(s) || (/:[^/:]+$/.test(s) && !/:latest$/.test(s)),
-  { message: "expected an image pinned to an exact tag or digest (e.g. registry.example.com/polystore-runner:0.1.0), not `latest` or untagged" },
-);
 const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "expected a DNS label (lower-case letters, digits and -, at most 63 characters)");
 const cpu = z.string().regex(/^(\d+m|\d+(\.\d+)?)$/, "expected a CPU quantity such as 250m or 1");
 
@@ -48,7 +44,7 @@ export const kubernetesSchema = z.strictObject({
    * dependencies installed in `runnerWorkdir` (see docs/targets.md). Required
    * when a store runs on kubernetes and init scripts are enabled.
    */
-  runnerImage: pinned.optional(),
+  runnerImage: pinnedImage("registry.example.com/polystore-runner:0.1.0").optional(),
   /** Project root inside the runner image; scripts are mounted at `<runnerWorkdir>/init-scripts/<store>`. Default `/app`. */
   runnerWorkdir: z.string().regex(/^\/\S*$/, "expected an absolute path").default("/app"),
   /** Image pull secrets for the stores and the runner. Default none. */

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { STORE_KINDS, TARGETS } from "../../components/shared/types";
 import { awsSchema } from "./aws";
 import { dockerSchema } from "./docker";
+import { awsTagKey, awsTagValue, kubernetesSubdomain, secretsManagerPrefix } from "./formats";
 import { kubernetesSchema } from "./kubernetes";
 import { storesSchema } from "./stores";
 
@@ -26,9 +27,9 @@ const connectionSecretsSchema = z.strictObject({
     })
     .prefault({}),
   /** One AWS Secrets Manager secret per store. Default: on when a store uses the aws target. */
-  awsSecretsManager: z.strictObject({ enabled: z.boolean().optional(), prefix: z.string().min(1).optional() }).prefault({}),
+  awsSecretsManager: z.strictObject({ enabled: z.boolean().optional(), prefix: secretsManagerPrefix.optional() }).prefault({}),
   /** One Kubernetes Secret per stack. Default: on when a store uses the kubernetes target. */
-  kubernetesSecret: z.strictObject({ enabled: z.boolean().optional(), name: z.string().min(1).optional() }).prefault({}),
+  kubernetesSecret: z.strictObject({ enabled: z.boolean().optional(), name: kubernetesSubdomain.optional() }).prefault({}),
 });
 
 /** The whole `polystore:` configuration namespace. */
@@ -38,11 +39,11 @@ export const configSchema = z.strictObject({
   /** The stores to provision, each with its settings. A listed store is enabled unless `enabled: false`. */
   stores: storesSchema,
   /** Team that owns the stack (tag `owner`). */
-  owner: z.string().min(1).optional(),
+  owner: awsTagValue.min(1).optional(),
   /** Cost centre (tag `cost-centre`). */
-  costCentre: z.string().min(1).optional(),
-  /** Extra tags/labels for everything that takes them. */
-  tags: z.record(z.string(), z.string()).default({}),
+  costCentre: awsTagValue.min(1).optional(),
+  /** Extra tags/labels for everything that takes them (AWS limits: key 1–128 characters, not `aws:…`; value at most 256). */
+  tags: z.record(awsTagKey, awsTagValue).default({}),
   docker: dockerSchema.prefault({}),
   kubernetes: kubernetesSchema.optional(),
   aws: awsSchema.optional(),

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { REDIS_APPENDFSYNC, REDIS_EVICTION_POLICIES } from "../../components/redis/settings";
 import { TARGETS } from "../../components/shared/types";
 import { awsStoreSchemas } from "./aws";
+import { pinnedImage } from "./formats";
 import { kubernetesStoreSchema } from "./kubernetes";
 
 /** Names that become SQL/role/user identifiers: lower-case, start with a letter. */
@@ -14,11 +15,6 @@ const memoryMb = z.number().int().min(64);
 /** A session limit of the PostgreSQL application role in ms: always on (no 0), at most a day. */
 const sessionLimitMs = z.number().int().min(100).max(86_400_000);
 
-/** An image reference pinned to an exact tag or digest: never `latest`, never untagged. */
-export const pinnedImage = z.string().refine(
-  (s) => /@sha256:[0-9a-f]{64}$/.test(s) || (/:[^/:]+$/.test(s) && !/:latest$/.test(s)),
-  { message: "expected an image pinned to an exact tag or digest (e.g. postgres:16.4-alpine), not `latest` or untagged" },
-);
 
 /** Endpoint of a store that already exists (target `external`). Passwords should be set with `pulumi config set --secret --path`. */
 const externalEndpoint = z.strictObject({
@@ -45,7 +41,7 @@ const common = {
   /** Where this store runs; default `polystore:target`. */
   target: z.enum(TARGETS).optional(),
   /** Image override (Docker and Kubernetes), pinned. Default: the store's pinned image. */
-  image: pinnedImage.optional(),
+  image: pinnedImage("postgres:16.4-alpine").optional(),
   /** Container memory limit in MB (Docker and Kubernetes). */
   memoryMb: memoryMb.optional(),
   /** Folder of this store's init scripts. Default `init-scripts/<store>`. */

@@ -1,4 +1,4 @@
-import { ConfigError, parseConfig, rawNamespace } from "../config";
+import { ConfigError, namespaceTypos, parseConfig, rawNamespace } from "../config";
 import { UsageError } from "./errors";
 import type { ConfigEntry, LeafPath } from "./template";
 
@@ -122,7 +122,7 @@ export function validateEntries(entries: Record<string, ConfigEntry>, file: stri
   const raw: Record<string, unknown> = {};
   for (const [key, e] of Object.entries(entries)) raw[key] = e.objectValue !== undefined ? e.objectValue : e.value;
   try {
-    parseConfig(rawNamespace(raw));
+    parseConfig(rawNamespace(raw), { problems: namespaceTypos(raw) });
   } catch (err) {
     if (err instanceof ConfigError) {
       const secrets = secretValues(entries);

@@ -7,10 +7,19 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import type { RedisConfig } from "../../stacks/config/stores";
 import { redisSpec } from "../../components/redis/spec";
+import { REDIS_CONTAINER_LAUNCHER } from "../../components/redis/settings";
 
-/** The spec's command with the container's data dir replaced and port/bind/no-RDB appended. */
+/**
+ * The spec's command with the container's data dir replaced and port/bind/no-RDB appended. The one
+ * thing not run as rendered is the image's own `docker-entrypoint.sh` (it is in the image, not on this
+ * machine, and only drops root before exec'ing redis-server): the script's launcher is swapped for
+ * `redis-server` itself, and everything else — the stdin configuration, the hashed passwords — runs verbatim.
+ */
 export function renderedRedisCommand(cfg: RedisConfig, secrets: { adminPassword: string; appPassword: string }, dir: string, port: number): string[] {
   const cmd = [...redisSpec(cfg, secrets).command!];
+  const launch = `exec ${REDIS_CONTAINER_LAUNCHER} "$@"`;
+  if (!cmd[2]!.startsWith(launch)) throw new Error(`the rendered Redis script no longer starts with ${launch}: ${cmd[2]!.split("\n")[0]}`);
+  cmd[2] = `exec redis-server "$@"${cmd[2]!.slice(launch.length)}`;
   cmd[cmd.indexOf("--dir") + 1] = dir;
   return [...cmd, "--port", String(port), "--bind", "127.0.0.1", "--save", ""];
 }

@@ -40,7 +40,7 @@ const CASES: Array<[string, Record<string, unknown>, string, string]> = [
   ["tiny ES heap", withStore("elasticsearch", { heapMb: 64 }), "polystore:stores.elasticsearch.heapMb", "at least 128"],
   ["mongo cache below minimum", withStore("mongodb", { wiredTigerCacheGb: 0.1 }), "polystore:stores.mongodb.wiredTigerCacheGb", "at least 0.25"],
   ["clickhouse default user", withStore("clickhouse", { adminUser: "default" }), "polystore:stores.clickhouse.adminUser", "other than `default`"],
-  ["bind address not an IP", { ...ok, docker: { bindAddress: "localhost" } }, "polystore:docker.bindAddress", "IP address"],
+  ["bind address not an IP", { ...ok, docker: { bindAddress: "localhost" } }, "polystore:docker.bindAddress", "IPv4 or IPv6 address"],
   ["unknown docker key", { ...ok, docker: { network: "x" } }, "polystore:docker.network", "unknown key"],
   ["no store enabled", { stores: { postgres: { enabled: false } } }, "polystore:stores", "at least one enabled store"],
   ["stores missing", {}, "polystore:stores", "required"],
@@ -48,7 +48,7 @@ const CASES: Array<[string, Record<string, unknown>, string, string]> = [
   ["external endpoint on docker", withStore("neo4j", { external: { host: "h", port: 7687, adminUser: "neo4j", adminPassword: "x" } }), "polystore:stores.neo4j.external", "only used with target external"],
   ["external endpoint missing password", withStore("clickhouse", { target: "external", external: { host: "h", port: 8443, adminUser: "u" } }), "polystore:stores.clickhouse.external.adminPassword", "required"],
   ["ClickHouse on AWS", withStore("clickhouse", { target: "aws" }), "polystore:stores.clickhouse.target", "no managed ClickHouse"],
-  ["over the memory budget", { stores: { postgres: { memoryMb: 2048 }, neo4j: { memoryMb: 2048 } } }, "polystore:docker.memoryBudgetMb", "more than the budget of 3072 MB"],
+  ["over the memory budget", { stores: { postgres: { memoryMb: 2048 }, neo4j: { memoryMb: 2048 } } }, "polystore:docker.memoryBudgetMb", "more than the budget of 3584 MB"],
   ["host port collision", { stores: { postgres: { port: 6379 }, redis: {} } }, "polystore:stores.redis.port", "already used by stores.postgres.port"],
   ["init timeout too short", { ...ok, initScripts: { timeoutSeconds: 1 } }, "polystore:initScripts.timeoutSeconds", "at least 5"],
   ["tags not strings", { ...ok, tags: { team: 5 } }, "polystore:tags.team", "expected string"],
@@ -100,6 +100,6 @@ describe("bad configuration is rejected before any resource, naming the key", ()
     expect(cfg.target).toBe("docker");
     expect(cfg.stores.redis).toMatchObject({ maxmemoryMb: 512, maxmemoryPolicy: "allkeys-lru", appendonly: true, appendfsync: "everysec", timeoutSeconds: 300 });
     expect(cfg.stores.postgres).toMatchObject({ database: "app", ownerRole: "app_owner", appRole: "app_user" });
-    expect(cfg.docker).toMatchObject({ bindAddress: "127.0.0.1", memoryBudgetMb: 3072, keepVolumesOnDestroy: true });
+    expect(cfg.docker).toMatchObject({ bindAddress: "127.0.0.1", memoryBudgetMb: 3584, keepVolumesOnDestroy: true });
   });
 });

@@ -59,7 +59,7 @@ describe("policy:check exit codes", () => {
     expect(r.status).toBe(2);
     expect(r.stdout).toContain("Invalid polystore configuration (2 problems)");
     expect(r.stdout).toContain('polystore:stores.redis.maxmemoryPolicy: expected one of allkeys-lru');
-    expect(r.stdout).toContain("polystore:docker.bindAddress: expected an IP address such as 127.0.0.1");
+    expect(r.stdout).toContain("polystore:docker.bindAddress: expected an IPv4 or IPv6 address such as 127.0.0.1");
     expect(r.stdout).toContain("1 stack could not be evaluated: test/fixtures/Pulumi.invalid.yaml");
   }, 120_000);
 

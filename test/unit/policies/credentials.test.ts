@@ -38,6 +38,9 @@ describe("credential detection", () => {
   it("reads command lines joined, and boolean flags are not values", () => {
     expect(scanArgv(["mongod", "--auth", "--bind_ip_all"])).toEqual([]);
     expect(scanArgv(["sh", "-c", 'exec redis-server "$@" --requirepass "$REDIS_PASSWORD"'])).toEqual([]);
+    // An environment prefix derived from another variable (the Neo4j health check) is a reference, not a value.
+    expect(scanArgv(["sh", "-c", 'NEO4J_PASSWORD="${NEO4J_AUTH#neo4j/}" cypher-shell -u neo4j "RETURN 1"'])).toEqual([]);
+    expect(scanArgv(["sh", "-c", 'NEO4J_PASSWORD="hunter2" cypher-shell -u neo4j "RETURN 1"']).map((f) => f.what)).toEqual(["NEO4J_PASSWORD"]);
     expect(scanArgv(["redis-server", "--requirepass", "hunter2"]).map((f) => f.what)).toEqual(["--requirepass"]);
     expect(scanArgv(["sh", "-c", "PGPASSWORD=hunter2 psql -h db"]).map((f) => f.what)).toEqual(["PGPASSWORD"]);
     expect(scanArgv(["curl", "https://elastic:hunter2@es:9200"]).map((f) => f.kind)).toEqual(["argv"]);

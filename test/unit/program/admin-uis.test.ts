@@ -139,9 +139,9 @@ describe("docker admin UI configuration", () => {
   it("counts the UIs in the memory budget, naming the key and what would fit", () => {
     const raw = devWithUis({}, { memoryBudgetMb: 3072 });
     const msg = fails(raw);
-    expect(msg).toContain("polystore:docker.memoryBudgetMb: the docker containers ask for 3584 MB");
+    expect(msg).toContain("polystore:docker.memoryBudgetMb: the docker containers ask for 3776 MB");
     expect(msg).toContain("adminUis.pgadmin 256, adminUis.redisCommander 128, adminUis.mongoExpress 128");
-    expect(msg).toContain("raise the budget to at least 3584");
+    expect(msg).toContain("raise the budget to at least 3776");
   });
 
   it("refuses a UI port another container publishes, an unpinned image and an unknown key, all at once", () => {
@@ -149,7 +149,7 @@ describe("docker admin UI configuration", () => {
       "polystore:docker.adminUis.redisCommander.port: host port 5432 is already used by stores.postgres.port",
     );
     expect(fails(devWithUis({ pgadmin: { image: "dpage/pgadmin4:latest" } }))).toContain(
-      'polystore:docker.adminUis.pgadmin.image: "dpage/pgadmin4:latest" is not pinned',
+      "polystore:docker.adminUis.pgadmin.image: expected an image pinned to an exact tag or digest (e.g. dpage/pgadmin4:8.14), not `latest` or untagged",
     );
     expect(fails(devWithUis({ redisInsight: {} }))).toMatch(/polystore:docker\.adminUis\.redisInsight: unknown key/);
   });

@@ -45,11 +45,28 @@ describe("dev stack on docker", () => {
     expect(c.restart).toBe("unless-stopped");
   });
 
-  it("keeps the whole dev stack within 3 GiB", () => {
+  it("keeps the whole dev stack within the dev budget (3.5 GiB)", () => {
+    const budget = parseConfig(stackFileConfig("Pulumi.dev.yaml")).docker.memoryBudgetMb;
     const total = registered
       .filter((r) => r.type === "docker:index/container:Container")
       .reduce((s, r) => s + (r.inputs.memory as number), 0);
-    expect(total).toBeLessThanOrEqual(3072);
+    expect(budget).toBe(3584);
+    expect(total).toBe(3264);
+    expect(total).toBeLessThanOrEqual(budget);
+  });
+
+  it("starts redis-server through the image's entrypoint, which drops root for the redis user", () => {
+    const cmd = container("redis").inputs.command as string[];
+    expect(cmd.slice(0, 2)).toEqual(["sh", "-c"]);
+    expect(cmd[2]).toMatch(/^exec docker-entrypoint\.sh redis-server "\$@" /);
+    expect(cmd[3]).toBe("redis-server");
+  });
+
+  it.each(["neo4j", "clickhouse"])("%s: the health check takes the admin password from the environment, not its command line", (kind) => {
+    const shell = (container(kind).inputs as Record<string, any>).healthcheck.tests[1] as string;
+    expect(shell).not.toMatch(/\s(-p|--password)\b/);
+    if (kind === "neo4j") expect(shell).toMatch(/^NEO4J_PASSWORD="\$\{NEO4J_AUTH#neo4j\/\}" cypher-shell /);
+    else expect(shell).toBe('clickhouse-client --query "SELECT 1"');
   });
 
   it("starts Redis with exactly the configured flags and the password out of argv", () => {
@@ -112,7 +129,7 @@ describe("dev stack: Redis application user", () => {
     const { appAclRules } = await import("../../../components/redis/settings");
     const cmd = container("redis").inputs.command as string[];
     const script = cmd[2]!.split("\n");
-    expect(script[0]).toBe('exec redis-server "$@" - <<POLYSTORE_REDIS_CONF');
+    expect(script[0]).toBe('exec docker-entrypoint.sh redis-server "$@" - <<POLYSTORE_REDIS_CONF');
     expect(script[1]).toBe(`user default reset on #$(printf %s "$REDIS_PASSWORD" | sha256sum | cut -d' ' -f1) ~* &* +@all`);
     expect(script[2]).toBe(`user app reset on #$(printf %s "$REDIS_APP_PASSWORD" | sha256sum | cut -d' ' -f1) ${appAclRules().join(" ")}`);
     expect(cmd).not.toContain("--user");

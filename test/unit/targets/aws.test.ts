@@ -349,7 +349,7 @@ describe("aws target: configuration errors name the key", () => {
   it.each([
     ["a VPC id of the wrong shape", { aws: { ...AWS_NETWORK, vpcId: "vpc-xyz" } }, "polystore:aws.vpcId", "expected a VPC id"],
     ["one subnet", { aws: { ...AWS_NETWORK, subnetIds: ["subnet-0123456789abcdef0"] } }, "polystore:aws.subnetIds", "at least 2"],
-    ["a bad CIDR", { aws: { ...AWS_NETWORK, allowedCidrs: ["10.0.0.0/40"] } }, "polystore:aws.allowedCidrs[0]", "CIDR"],
+    ["a bad CIDR", { aws: { ...AWS_NETWORK, allowedCidrs: ["10.0.0.0/40"] } }, "polystore:aws.allowedCidrs[0]", "the prefix length of an IPv4 block is 0 to 32"],
     ["an unknown aws key", { aws: { ...AWS_NETWORK, vpc: "x" } }, "polystore:aws.vpc", "unknown key"],
     ["PostgreSQL 15", { stores: { postgres: { aws: { engineVersion: "15.7" } } } }, "polystore:stores.postgres.aws.engineVersion", "PostgreSQL 16"],
     ["backups kept 0 days", { stores: { postgres: { aws: { backupRetentionDays: 0 } } } }, "polystore:stores.postgres.aws.backupRetentionDays", "at least 1"],

@@ -176,6 +176,19 @@ describe.each(STORE_KINDS)("kubernetes target: %s as a StatefulSet", (kind) => {
   });
 });
 
+describe("kubernetes target: containers drop root and keep passwords out of argv", () => {
+  it("gives Redis's volume the alpine image's redis group (1000), the user its entrypoint drops to", () => {
+    expect(FS_GROUP.redis).toBe(1000);
+    expect(sts("redis").spec.template.spec.securityContext.fsGroup).toBe(1000);
+    expect(container("redis").args[2]).toMatch(/^exec docker-entrypoint\.sh redis-server /);
+  });
+
+  it.each(["neo4j", "clickhouse"])("%s: probes carry no password flag", (kind) => {
+    const probe = container(kind).readinessProbe.exec.command.join(" ");
+    expect(probe).not.toMatch(/\s(-p|--password)\b/);
+  });
+});
+
 describe("kubernetes target: init, secrets, options", () => {
   it("does not run init scripts from the machine running Pulumi", () => {
     expect(k8s.localInit).toEqual([]);
