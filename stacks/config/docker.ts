@@ -6,8 +6,8 @@ export const dockerSchema = z.strictObject({
   host: z.string().min(1).optional(),
   /** Address host ports are published on. Default `127.0.0.1` (loopback only). */
   bindAddress: z.string().regex(/^(\d{1,3}\.){3}\d{1,3}$|^::1$/, "expected an IP address such as 127.0.0.1").default("127.0.0.1"),
-  /** Total memory all containers may ask for, in MB. Default 3072 (3 GiB). */
-  memoryBudgetMb: z.number().int().min(256).default(3072),
+  /** Total memory all containers may ask for, in MB. Default 4096 (4 GiB). */
+  memoryBudgetMb: z.number().int().min(256).default(4096),
   /** Keep the named data volumes when the stack is destroyed (they are never dropped by `pulumi up`). Default true. */
   keepVolumesOnDestroy: z.boolean().default(true),
   /** Seconds to wait for a container to become healthy. Default 180. */
