@@ -117,7 +117,7 @@ export async function measure(t: LoadTarget, workload: (t: LoadTarget) => Promis
 
 /** One line for logs and the bench's notes. */
 export function describeOutcome(o: LoadOutcome): string {
-  return `${o.kind}: ${o.error ? `WORKLOAD FAILED (${o.error}); ` : ""}${o.ops} ops in ${o.seconds.toFixed(1)} s (${Math.round(o.opsPerSecond)}/s); ${describeUsage(o.usage)}`;
+  return `${o.kind}: ${o.error ? `WORKLOAD FAILED (${o.error}); ` : ""}${o.ops} ops in ${o.seconds.toFixed(1)} s (${Math.round(o.opsPerSecond)}/s); ${describeUsage(o.usage)}; ${JSON.stringify(o.facts)}`;
 }
 
 /** Seconds since `t0` (ms). */
