@@ -21,6 +21,7 @@ import { benchConcurrent } from "./concurrent";
 import type { BenchContext, Section } from "./context";
 import { ensureFlyway } from "./flyway";
 import { benchFootprint } from "./footprint";
+import { benchLoad } from "./load";
 import { machineInfo, type Machine } from "./machine";
 import { APP_USER, Namespaces, OWNER_ROLE } from "./namespaces";
 import { benchNoop } from "./noop";
@@ -28,7 +29,7 @@ import { benchPolicy } from "./policy";
 import { ROOT } from "./proc";
 import { formatMachine, formatTable, targets } from "./report";
 
-const PARTS = ["apply", "noop", "concurrent", "policy", "footprint"] as const;
+const PARTS = ["apply", "noop", "concurrent", "policy", "footprint", "load"] as const;
 type Part = (typeof PARTS)[number];
 const ENGINES: StoreKind[] = ["postgres", "redis", "mongodb", "neo4j", "elasticsearch", "clickhouse"];
 const PORT_OFFSET = 300;
@@ -38,7 +39,7 @@ interface Options {
   iterations: number;
   migrations: number;
   parts: Part[];
-  /** Stores for parts 2 and 3 (default all six; fewer only for trying things out). */
+  /** Stores for parts 2, 3 and 6 (default all six; fewer only for trying things out). */
   stores: StoreKind[];
   /** Engine behind the elasticsearch store: Elasticsearch 8.14 (default) or OpenSearch 2.19. */
   search: "elasticsearch" | "opensearch";
@@ -120,6 +121,14 @@ async function main(): Promise<number> {
       if (dev.error) throw new Error(`Pulumi.dev.yaml could not be evaluated: ${dev.error.message}`);
       if (has("footprint")) sections.push(benchFootprint(dev));
       if (has("policy")) sections.push(await benchPolicy(ctx, dev));
+    }
+
+    if (has("load")) {
+      // One store at a time, before the other parts start their engines: each alone in its memory cgroup.
+      const t = Date.now();
+      const section = await benchLoad(opts.stores, process.env.POLYSTORE_HARNESS_PORT_OFFSET ? undefined : PORT_OFFSET, log);
+      section.details = { ...section.details, partSeconds: Math.round((Date.now() - t) / 1000) };
+      sections.push(section);
     }
 
     if (has("apply") || has("noop") || has("concurrent")) {

@@ -31,7 +31,7 @@ export interface LoadOutcome extends WorkloadResult {
   kind: StoreKind;
   limitMb: number;
   usage: MemoryUsage;
-  /** Whether the engine's processes are still in the cgroup after the load (chdb: its host process ended normally). */
+  /** Whether the engine's processes are still in the cgroup after the load (chdb: its host process exited 0). */
   alive: boolean;
   /** The workload's error, if it could not finish (a store OOM-killed under it breaks its connections). */
   error?: string;
@@ -81,8 +81,11 @@ export async function startInLimit(kind: StoreKind, opts: { portOffset?: number;
       Object.assign(options, { maxmemoryMb: String(r.maxmemoryMb), maxmemoryPolicy: r.maxmemoryPolicy, appendonly: r.appendonly ? "yes" : "no", appendfsync: r.appendfsync });
     }
     const conn: StoreConnection = { ...admin, app: { user: devAppUser(kind), password: randomBytes(18).toString("base64url") }, options };
-    const report = await runStore(conn, createAdapter(conn), "apply", { waitTimeoutMs: 30_000, lockTimeoutMs: 60_000 });
-    if (!report.ok) throw new Error(`${kind}: init scripts failed before the load: ${report.error}`);
+    // chdb is in process: its host process (inside the cgroup) applies the scripts, never this one.
+    if (kind !== "clickhouse") {
+      const report = await runStore(conn, createAdapter(conn), "apply", { waitTimeoutMs: 30_000, lockTimeoutMs: 60_000 });
+      if (!report.ok) throw new Error(`${kind}: init scripts failed before the load: ${report.error}`);
+    }
     return { kind, shipped: shippedMemory(kind), conn, cgroup: run.cgroups[kind]!, run };
   } catch (err) {
     await run.stop();
@@ -109,7 +112,7 @@ export async function measure(t: LoadTarget, workload: (t: LoadTarget) => Promis
     kind: t.kind,
     limitMb: t.shipped.limitMb,
     usage,
-    alive: t.kind === "clickhouse" || t.cgroup.pids().length > 0,
+    alive: t.kind === "clickhouse" ? result.facts.hostExit === 0 : t.cgroup.pids().length > 0,
     peakOverLimit: usage.peakWorkingSetBytes / usage.limitBytes,
     opsPerSecond: result.ops / result.seconds,
   };

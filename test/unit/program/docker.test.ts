@@ -45,11 +45,11 @@ describe("dev stack on docker", () => {
     expect(c.restart).toBe("unless-stopped");
   });
 
-  it("keeps the whole dev stack within 3 GiB", () => {
+  it("keeps the whole dev stack within 4 GiB (the budget, set by the load suite's measurements)", () => {
     const total = registered
       .filter((r) => r.type === "docker:index/container:Container")
       .reduce((s, r) => s + (r.inputs.memory as number), 0);
-    expect(total).toBeLessThanOrEqual(3072);
+    expect(total).toBeLessThanOrEqual(4096);
   });
 
   it("starts Redis with exactly the configured flags and the password out of argv", () => {
