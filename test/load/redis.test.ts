@@ -1,7 +1,7 @@
 /**
  * Redis inside its dev container limit with the dev stack's settings
  * (maxmemory, allkeys-lru, AOF everysec, the image's default RDB saves), as the
- * application ACL user: keys written to twice maxmemory must be evicted, not
+ * application ACL user: keys written to 1.5 × maxmemory must be evicted, not
  * refused; an AOF rewrite during the writes must finish; nothing is OOM-killed.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -34,14 +34,14 @@ describe("redis under load inside its dev memory limit", () => {
   });
 
   it("evicts (allkeys-lru) instead of refusing writes, past maxmemory", () => {
-    expect(o.facts.bytesWritten as number).toBeGreaterThan(1.5 * (o.facts.maxmemoryBytes as number));
+    expect(o.facts.bytesWritten as number).toBeGreaterThanOrEqual(1.5 * (o.facts.maxmemoryBytes as number));
     expect(o.facts.errors).toEqual({});
     expect(o.facts.refusedWrites).toBe(0);
     expect(o.facts.evictedKeys as number).toBeGreaterThan(0);
   });
 
   it("finishes the AOF rewrite started during the writes", () => {
-    expect(o.facts.rewrite).toBeDefined();
+    expect((o.facts.rewrite as { reply: string }).reply).toMatch(/^Background append only file rewriting (started|scheduled)/);
     expect(o.facts.aofRewriteInProgress).toBe("0");
     expect(o.facts.aofRewriteScheduled).toBe("0");
     expect(o.facts.aofLastBgrewriteStatus).toBe("ok");
