@@ -8,7 +8,7 @@
  *
  * Prints a table and writes bench/results.json. See bench/README.md.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -163,6 +163,15 @@ async function main(): Promise<number> {
   }
 
   machine.loadAverage1mEnd = Math.round(loadavg()[0]! * 100) / 100;
+  // A run of some parts keeps the other parts' sections of the previous bench/results.json, marked with their run's date.
+  const previousFile = join(__dirname, "results.json");
+  if (opts.parts.length < PARTS.length && existsSync(previousFile)) {
+    const previous = JSON.parse(readFileSync(previousFile, "utf8")) as { generatedAt?: string; sections?: Section[] };
+    for (const old of previous.sections ?? []) {
+      if (opts.parts.includes(old.id as Part)) continue;
+      sections.push({ ...old, details: { ...old.details, fromRun: (old.details?.fromRun as string | undefined) ?? previous.generatedAt } });
+    }
+  }
   const order = PARTS as readonly string[];
   sections.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
   const totalS = Math.round((Date.now() - started) / 1000);
