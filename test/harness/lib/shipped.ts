@@ -13,6 +13,7 @@ import { neo4jSpec } from "../../../components/neo4j/spec";
 import { postgresSpec } from "../../../components/postgres/spec";
 import { redisServerSettings, redisSpec } from "../../../components/redis/spec";
 import type { RedisServerSettings } from "../../../components/redis/settings";
+import type { StoreSettings, StoreSettingsByKind } from "../../../components/shared/settings";
 import type { SpecSecrets, StoreSpec } from "../../../components/shared/spec";
 import type { StoreKind } from "../../../components/shared/types";
 import { readStackFile } from "../../../policies/offline/stackfile";
@@ -44,29 +45,20 @@ export const DEV_STACK_FILE = join(REPO_DIR, "Pulumi.dev.yaml");
 // Spec builders need secrets only for environment variables the harness never uses.
 const NO_SECRETS: SpecSecrets = { adminPassword: "unused", appPassword: "unused" };
 
+/** Each store's spec builder: what the program calls for every target. */
+const SPEC_BUILDERS: { [K in StoreKind]: (cfg: StoreSettingsByKind[K], secrets: SpecSecrets) => StoreSpec } = {
+  postgres: postgresSpec,
+  redis: redisSpec,
+  mongodb: mongodbSpec,
+  elasticsearch: elasticsearchSpec,
+  clickhouse: clickhouseSpec,
+  neo4j: neo4jSpec,
+};
+
 function specOf(cfg: PolystoreConfig, kind: StoreKind): StoreSpec {
-  const s = cfg.stores;
-  const missing = () => new Error(`${DEV_STACK_FILE}: polystore:stores.${kind} is not configured; the load suite measures the dev stack's six stores`);
-  switch (kind) {
-    case "postgres":
-      if (!s.postgres) throw missing();
-      return postgresSpec(s.postgres, NO_SECRETS);
-    case "redis":
-      if (!s.redis) throw missing();
-      return redisSpec(s.redis, NO_SECRETS);
-    case "mongodb":
-      if (!s.mongodb) throw missing();
-      return mongodbSpec(s.mongodb, NO_SECRETS);
-    case "elasticsearch":
-      if (!s.elasticsearch) throw missing();
-      return elasticsearchSpec(s.elasticsearch, NO_SECRETS);
-    case "clickhouse":
-      if (!s.clickhouse) throw missing();
-      return clickhouseSpec(s.clickhouse, NO_SECRETS);
-    case "neo4j":
-      if (!s.neo4j) throw missing();
-      return neo4jSpec(s.neo4j, NO_SECRETS);
-  }
+  const settings = cfg.stores[kind];
+  if (!settings) throw new Error(`${DEV_STACK_FILE}: polystore:stores.${kind} is not configured; the load suite measures the dev stack's six stores`);
+  return (SPEC_BUILDERS[kind] as (c: StoreSettings, s: SpecSecrets) => StoreSpec)(settings, NO_SECRETS);
 }
 
 /** The dev stack's memory settings for `kind` (Pulumi.dev.yaml or another stack file). */
