@@ -8,7 +8,7 @@
  *
  * Prints a table and writes bench/results.json. See bench/README.md.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -22,6 +22,7 @@ import { benchConcurrent } from "./concurrent";
 import type { BenchContext, Section } from "./context";
 import { ensureFlyway } from "./flyway";
 import { benchFootprint } from "./footprint";
+import { benchLoad } from "./load";
 import { machineInfo, type Machine } from "./machine";
 import { APP_USER, Namespaces, OWNER_ROLE } from "./namespaces";
 import { benchNoop } from "./noop";
@@ -30,7 +31,7 @@ import { ROOT } from "./proc";
 import { formatMachine, formatTable, targets } from "./report";
 import { CliUsageError, EXIT, exitCodeOf, wantsHelp } from "../stacks/cli/exit";
 
-const PARTS = ["apply", "noop", "concurrent", "policy", "footprint", "backup"] as const;
+const PARTS = ["apply", "noop", "concurrent", "policy", "footprint", "backup", "load"] as const;
 type Part = (typeof PARTS)[number];
 const ENGINES: StoreKind[] = ["postgres", "redis", "mongodb", "neo4j", "elasticsearch", "clickhouse"];
 /** Harness port offset of the bench engines; POLYSTORE_BENCH_PORT_OFFSET overrides it on a shared machine. */
@@ -41,7 +42,7 @@ interface Options {
   iterations: number;
   migrations: number;
   parts: Part[];
-  /** Stores for parts 2 and 3 (default all six; fewer only for trying things out). */
+  /** Stores for parts 2, 3 and 6 (default all six; fewer only for trying things out). */
   stores: StoreKind[];
   /** Engine behind the elasticsearch store: Elasticsearch 8.14 (default) or OpenSearch 2.19. */
   search: "elasticsearch" | "opensearch";
@@ -145,6 +146,14 @@ async function main(): Promise<number> {
       if (has("policy")) sections.push(await benchPolicy(ctx, dev));
     }
 
+    if (has("load")) {
+      // One store at a time, before the other parts start their engines: each alone in its memory cgroup.
+      const t = Date.now();
+      const section = await benchLoad(opts.stores, process.env.POLYSTORE_HARNESS_PORT_OFFSET ? undefined : PORT_OFFSET, log);
+      section.details = { ...section.details, partSeconds: Math.round((Date.now() - t) / 1000) };
+      sections.push(section);
+    }
+
     if (has("apply") || has("noop") || has("concurrent") || has("backup")) {
       if (has("apply")) {
         ctx.flyway = ensureFlyway(log);
@@ -178,6 +187,15 @@ async function main(): Promise<number> {
   }
 
   machine.loadAverage1mEnd = Math.round(loadavg()[0]! * 100) / 100;
+  // A run of some parts keeps the other parts' sections of the previous bench/results.json, marked with their run's date.
+  const previousFile = join(__dirname, "results.json");
+  if (opts.parts.length < PARTS.length && existsSync(previousFile)) {
+    const previous = JSON.parse(readFileSync(previousFile, "utf8")) as { generatedAt?: string; sections?: Section[] };
+    for (const old of previous.sections ?? []) {
+      if (opts.parts.includes(old.id as Part)) continue;
+      sections.push({ ...old, details: { ...old.details, fromRun: (old.details?.fromRun as string | undefined) ?? previous.generatedAt } });
+    }
+  }
   const order = PARTS as readonly string[];
   sections.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
   const totalS = Math.round((Date.now() - started) / 1000);

@@ -5,9 +5,9 @@ export interface CatalogEntry {
   /** Image pinned to an exact version. */
   image: string;
   /**
-   * Default container memory limit in MB, sized by each engine's documented rule
-   * (stacks/config/rules.ts storeMemory) for the stores' default settings; all six
-   * together (3264 MB) fit the 3.5 GiB dev budget.
+   * Default container memory limit in MB: measured under load inside the limit (npm run test:load, every
+   * store's peak ≤ 0.9 of it) and within each engine's documented headroom rule (stacks/config/rules.ts);
+   * all six together (4032 MB) fit the 4 GiB dev budget.
    */
   memoryMb: number;
   /** Container port applications use. */
@@ -22,10 +22,10 @@ export interface CatalogEntry {
  * The `patched-images` policy (policies/rules/advisories.ts) names the minimum per line.
  */
 export const CATALOG: Record<StoreKind, CatalogEntry> = {
-  postgres: { image: "postgres:16.15-alpine", memoryMb: 256, clientPort: 5432, title: "PostgreSQL" },
-  redis: { image: "redis:7.4.11-alpine", memoryMb: 704, clientPort: 6379, title: "Redis" },
+  postgres: { image: "postgres:16.15-alpine", memoryMb: 320, clientPort: 5432, title: "PostgreSQL" },
+  redis: { image: "redis:7.4.11-alpine", memoryMb: 1024, clientPort: 6379, title: "Redis" },
   mongodb: { image: "mongo:7.0.40", memoryMb: 384, clientPort: 27017, title: "MongoDB" },
-  elasticsearch: { image: "docker.elastic.co/elasticsearch/elasticsearch:8.14.3", memoryMb: 640, clientPort: 9200, title: "Elasticsearch" },
+  elasticsearch: { image: "docker.elastic.co/elasticsearch/elasticsearch:8.14.3", memoryMb: 896, clientPort: 9200, title: "Elasticsearch" },
   clickhouse: { image: "clickhouse/clickhouse-server:24.8.14.39", memoryMb: 512, clientPort: 8123, title: "ClickHouse" },
-  neo4j: { image: "neo4j:5.26.29-community", memoryMb: 768, clientPort: 7687, title: "Neo4j" },
+  neo4j: { image: "neo4j:5.26.29-community", memoryMb: 896, clientPort: 7687, title: "Neo4j" },
 };

@@ -55,10 +55,10 @@ export const dockerSchema = z.strictObject({
   /** Address host ports are published on. Default `127.0.0.1` (loopback only). */
   bindAddress: ipAddress.default("127.0.0.1"),
   /**
-   * Total memory all containers may ask for, in MB. Default 3584 (3.5 GiB): the six stores'
-   * defaults (3264 MB, with the headroom each engine documents) plus two small admin UIs.
+   * Total memory all containers may ask for, in MB. Default 4096 (4 GiB): the six stores' defaults
+   * (4032 MB, measured by the load suite and within each engine's documented headroom).
    */
-  memoryBudgetMb: z.number().int().min(256).default(3584),
+  memoryBudgetMb: z.number().int().min(256).default(4096),
   /** Keep the named data volumes when the stack is destroyed (they are never dropped by `pulumi up`). Default true. */
   keepVolumesOnDestroy: z.boolean().default(true),
   /** Seconds to wait for a container to become healthy. Default 180. */

@@ -13,7 +13,8 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import type { StoreConnection } from "../../components/shared/types";
+import type { StoreConnection, StoreKind } from "../../components/shared/types";
+import { createMemoryCgroup, type MemoryCgroup } from "./lib/cgroup";
 import { startClickHouse } from "./lib/clickhouse";
 import { ENGINE_KINDS, HOST, portsFor, type EngineContext, type EngineKind, type PortName, type Ports, type StartedEngine } from "./lib/context";
 import { startElasticsearch } from "./lib/elasticsearch";
@@ -24,14 +25,18 @@ import { harnessPaths } from "./lib/paths";
 import { startPostgres } from "./lib/postgres";
 import { stopProcess, type EngineProcess } from "./lib/process";
 import { startRedis } from "./lib/redis";
+import { shippedMemory } from "./lib/shipped";
 
 export type { EngineKind } from "./lib/context";
 export { BASE_PORTS, ENGINE_KINDS, portsFor } from "./lib/context";
 export type { EngineProcess } from "./lib/process";
+export type { MemoryCgroup, MemoryUsage } from "./lib/cgroup";
 
 export interface RunningEngines {
   /** Admin connection per started engine (passwords generated at start with crypto.randomBytes). For clickhouse: host "chdb", port 0, options.path = the chdb data dir. For opensearch: kind "elasticsearch", options.flavor = "opensearch". */
   connections: Partial<Record<EngineKind, StoreConnection>>;
+  /** With `shippedMemory`: each engine's memory cgroup (removed by stop()). */
+  cgroups: Partial<Record<EngineKind, MemoryCgroup>>;
   stop(): Promise<void>;
 }
 
@@ -42,6 +47,12 @@ export interface StartOptions {
   stateDir?: string;
   /** Progress lines (default: silent). */
   log?: (line: string) => void;
+  /**
+   * Run each engine inside a memory cgroup limited to its dev-stack container limit, with the dev stack's
+   * memory settings (Pulumi.dev.yaml through the store specs: heap, page cache, maxmemory…). The load suite
+   * uses it. For clickhouse (chdb, no server process) the cgroup is created empty, for the process that hosts chdb.
+   */
+  shippedMemory?: boolean;
 }
 
 /** What the CLI persists to stop a detached run later: the processes and the run directory. */
@@ -133,13 +144,30 @@ export async function startEngines(kinds: EngineKind[], opts: StartOptions = {})
   const paths = harnessPaths();
   log(`starting ${wanted.join(", ")} (port offset ${portOffset}, run dir ${runDir})`);
 
+  const cgroups: Partial<Record<EngineKind, MemoryCgroup>> = {};
+  const removeCgroups = async () => {
+    for (const [kind, cg] of Object.entries(cgroups)) {
+      await cg.remove();
+      delete cgroups[kind as EngineKind];
+    }
+  };
+  const memoryFor = (kind: EngineKind): EngineContext["memory"] => {
+    if (!opts.shippedMemory) return undefined;
+    if (kind === "opensearch") throw new Error("harness: shippedMemory applies to the six stores; opensearch is not one (the elasticsearch store runs Elasticsearch)");
+    const shipped = shippedMemory(kind as StoreKind);
+    const cgroup = createMemoryCgroup(`${kind}-${portOffset}`, shipped.limitMb);
+    cgroups[kind] = cgroup;
+    log(`${kind}: memory cgroup v${cgroup.version} ${cgroup.path}, limit ${shipped.limitMb} MB (dev stack)`);
+    return { cgroup, shipped };
+  };
   const results = await Promise.allSettled(
-    wanted.map((kind) => STARTERS[kind]({ runDir, ports, paths, timeoutMs: timeoutFor(kind), log })),
+    wanted.map(async (kind) => STARTERS[kind]({ runDir, ports, paths, timeoutMs: timeoutFor(kind), log, memory: memoryFor(kind) })),
   );
   const started = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
   const processes = started.flatMap((s) => s.processes);
   const stop = async (): Promise<void> => {
     await Promise.all(processes.map((p) => stopProcess(p)));
+    await removeCgroups();
     if (process.env.POLYSTORE_HARNESS_KEEP !== "1") rmSync(runDir, { recursive: true, force: true });
   };
 
@@ -147,6 +175,7 @@ export async function startEngines(kinds: EngineKind[], opts: StartOptions = {})
   if (failures.length) {
     // Keep the failed run's logs for inspection; everything else is stopped.
     await Promise.all(processes.map((p) => stopProcess(p)));
+    await removeCgroups();
     const detail = failures.map((f) => (f.err instanceof Error ? f.err.message : String(f.err))).join("\n\n");
     throw new Error(`harness: ${failures.length} engine(s) failed to start (${failures.map((f) => f.kind).join(", ")}); logs kept in ${runDir}\n\n${detail}`);
   }
@@ -154,7 +183,7 @@ export async function startEngines(kinds: EngineKind[], opts: StartOptions = {})
   const connections: Partial<Record<EngineKind, StoreConnection>> = {};
   for (const s of started) connections[s.kind] = s.connection;
   const state: HarnessRunState = { portOffset, runDir, startedAt: new Date().toISOString(), processes, connections };
-  return { connections, stop, state };
+  return { connections, cgroups, stop, state };
 }
 
 /** Stops a run recorded by the CLI (processes by group, then its directory). */

@@ -3,7 +3,9 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { StoreConnection, StoreKind } from "../../../components/shared/types";
+import type { MemoryCgroup } from "./cgroup";
 import type { HarnessPaths } from "./paths";
+import type { ShippedMemory } from "./shipped";
 import { stopProcess, type EngineProcess, type Spawned } from "./process";
 
 export type EngineKind = StoreKind | "opensearch";
@@ -48,6 +50,8 @@ export interface EngineContext {
   /** Readiness timeout for this engine. */
   timeoutMs: number;
   log: (line: string) => void;
+  /** Set by `startEngines({ shippedMemory: true })`: the engine runs in this cgroup with the dev stack's memory settings. */
+  memory?: { cgroup: MemoryCgroup; shipped: ShippedMemory };
 }
 
 export interface StartedEngine {

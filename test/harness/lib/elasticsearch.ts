@@ -34,13 +34,13 @@ export async function startElasticsearch(ctx: EngineContext): Promise<StartedEng
     ES_PATH_CONF: conf,
     ES_JAVA_HOME: ctx.paths.javaHome,
     ES_TMPDIR: join(dir, "tmp"),
-    ES_JAVA_OPTS: `-Xms${heap()} -Xmx${heap()}`,
+    ES_JAVA_OPTS: `-Xms${heap(ctx)} -Xmx${heap(ctx)}`,
   };
   const keystore = asUser(ENGINE_USER, join(home, "bin", "elasticsearch-keystore"), ["add", "-x", "-f", "bootstrap.password"]);
   await runCommand(keystore.command, keystore.args, { env, stdin: password, cwd: dir });
 
   const server = asUser(ENGINE_USER, join(home, "bin", "elasticsearch"), []);
-  const spawned = spawnEngine({ name: "elasticsearch", command: server.command, args: server.args, logFile, cwd: dir, env });
+  const spawned = spawnEngine({ name: "elasticsearch", command: server.command, args: server.args, logFile, cwd: dir, env, cgroup: ctx.memory?.cgroup });
 
   return stopOnFailure([spawned], async () => {
     const admin = { user: "elastic", password };
@@ -67,7 +67,9 @@ export async function startElasticsearch(ctx: EngineContext): Promise<StartedEng
   });
 }
 
-function heap(): string {
+/** The dev stack's heapMb when started with its memory settings (load suite), else $POLYSTORE_SEARCH_HEAP or 512m. */
+function heap(ctx: EngineContext): string {
+  if (ctx.memory?.shipped.heapMb) return `${ctx.memory.shipped.heapMb}m`;
   return process.env.POLYSTORE_SEARCH_HEAP ?? "512m";
 }
 

@@ -42,7 +42,7 @@ export async function startFerretDB(ctx: EngineContext): Promise<StartedEngine> 
   ];
   // The password goes through the environment, not the command line.
   const env = { ...process.env, FERRETDB_SETUP_PASSWORD: password };
-  const spawned = spawnEngine({ name: "mongodb", command: bin, args, logFile, cwd: dir, env });
+  const spawned = spawnEngine({ name: "mongodb", command: bin, args, logFile, cwd: dir, env, cgroup: ctx.memory?.cgroup });
 
   return stopOnFailure([spawned], async () => {
     const admin = { user: MONGO_ADMIN_USER, password };

@@ -19,19 +19,23 @@ export async function startNeo4j(ctx: EngineContext): Promise<StartedEngine> {
   const work = engineDir(ctx, "neo4j");
   const logFile = join(work, "neo4j.log");
   const password = generatePassword();
-  const heap = process.env.POLYSTORE_NEO4J_HEAP ?? "512m";
+  // The dev stack's heap (initial = max, as NEO4J_server_memory_heap_*) and page cache in the load suite.
+  const shipped = ctx.memory?.shipped;
+  const heap = shipped?.heapMb ? `${shipped.heapMb}m` : process.env.POLYSTORE_NEO4J_HEAP ?? "512m";
   const args = [
     `-Xmx${heap}`,
-    "-XX:+UseSerialGC",
-    "-XX:TieredStopAtLevel=1",
+    // Load suite: the JVM flags of Neo4j's shipped neo4j.conf that shape its footprint (G1, the whole heap
+    // touched at start, small NIO buffer cache) and the full JIT; store tests: a lean, quick-starting JVM.
+    ...(shipped ? [`-Xms${heap}`, "-XX:+UseG1GC", "-XX:+AlwaysPreTouch", "-Djdk.nio.maxCachedBufferSize=1024"] : ["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"]),
     "-cp", launcherClasspath(dir),
     "polystore.harness.Neo4jLauncher",
     "--dir", join(work, "data"),
     "--bolt-port", String(bolt),
     "--http-port", String(http),
+    ...(shipped?.pagecacheMb ? ["--pagecache-mb", String(shipped.pagecacheMb)] : []),
   ];
   const env = { ...process.env, POLYSTORE_NEO4J_PASSWORD: password };
-  const spawned = spawnEngine({ name: "neo4j", command: java, args, logFile, cwd: work, env });
+  const spawned = spawnEngine({ name: "neo4j", command: java, args, logFile, cwd: work, env, cgroup: ctx.memory?.cgroup });
 
   return stopOnFailure([spawned], async () => {
     const admin = { user: "neo4j", password };

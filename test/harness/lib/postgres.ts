@@ -58,8 +58,10 @@ export async function startPostgres(ctx: EngineContext): Promise<StartedEngine> 
     "-c", "fsync=off",
     "-c", "synchronous_commit=off",
     "-c", "full_page_writes=off",
+    // The dev stack's max_connections (load suite); shared_buffers etc. stay PostgreSQL's defaults, as in the image.
+    ...(ctx.memory?.shipped.maxConnections ? ["-c", `max_connections=${ctx.memory.shipped.maxConnections}`] : []),
   ]);
-  const spawned = spawnEngine({ name: "postgres", command: server.command, args: server.args, logFile, cwd: dir, stopSignal: "SIGINT" });
+  const spawned = spawnEngine({ name: "postgres", command: server.command, args: server.args, logFile, cwd: dir, stopSignal: "SIGINT", cgroup: ctx.memory?.cgroup });
 
   return stopOnFailure([spawned], async () => {
     const admin = { user: PG_ADMIN_USER, password };

@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from "node:fs";
+import type { MemoryCgroup } from "./cgroup";
 
 /** A started engine process: enough to find and stop it later (also from another process). */
 export interface EngineProcess {
@@ -28,6 +29,8 @@ export interface SpawnOptions {
   /** Written to the process's standard input, which is then closed. */
   stdin?: string;
   stopSignal?: NodeJS.Signals;
+  /** Run inside this memory cgroup (the process moves itself in before exec'ing the command). */
+  cgroup?: MemoryCgroup;
 }
 
 /** A running child plus a promise that settles when it exits. */
@@ -41,7 +44,8 @@ export interface Spawned {
 export function spawnEngine(o: SpawnOptions): Spawned {
   const fd = openSync(o.logFile, "a", 0o600);
   try {
-    const child = spawn(o.command, o.args, {
+    const cmd = o.cgroup ? o.cgroup.wrap(o.command, o.args) : { command: o.command, args: o.args };
+    const child = spawn(cmd.command, cmd.args, {
       cwd: o.cwd,
       env: o.env ?? process.env,
       detached: true,

@@ -2,6 +2,9 @@
  * Redis from Debian's package, started with exactly the server arguments
  * polystore renders for every target (components/redis/settings.ts), plus the
  * harness's port, loopback bind, data dir, password and no RDB snapshots.
+ * With the dev stack's memory settings (load suite) it runs the stack's
+ * settings in its memory cgroup and keeps redis-server's default RDB
+ * snapshots, as the container (no config file) does.
  */
 import { join } from "node:path";
 import Redis from "ioredis";
@@ -16,16 +19,16 @@ export async function startRedis(ctx: EngineContext): Promise<StartedEngine> {
   const logFile = join(dir, "redis.log");
   const password = generatePassword();
   const args = [
-    ...redisServerArgs(DEFAULT_REDIS_SERVER_SETTINGS),
+    ...redisServerArgs(ctx.memory?.shipped.redis ?? DEFAULT_REDIS_SERVER_SETTINGS),
     "--port", String(port),
     "--bind", HOST,
     "--dir", dir,
     "--requirepass", password,
-    "--save", "",
+    ...(ctx.memory ? [] : ["--save", ""]),
   ];
   // redis-server rewrites its process title to "redis-server 127.0.0.1:<port>",
   // so the password does not stay visible in `ps`.
-  const spawned = spawnEngine({ name: "redis", command: ctx.paths.redisServer as string, args, logFile, cwd: dir });
+  const spawned = spawnEngine({ name: "redis", command: ctx.paths.redisServer as string, args, logFile, cwd: dir, cgroup: ctx.memory?.cgroup });
 
   return stopOnFailure([spawned], async () => {
     await waitReady(

@@ -48,7 +48,7 @@ const CASES: Array<[string, Record<string, unknown>, string, string]> = [
   ["external endpoint on docker", withStore("neo4j", { external: { host: "h", port: 7687, adminUser: "neo4j", adminPassword: "x" } }), "polystore:stores.neo4j.external", "only used with target external"],
   ["external endpoint missing password", withStore("clickhouse", { target: "external", external: { host: "h", port: 8443, adminUser: "u" } }), "polystore:stores.clickhouse.external.adminPassword", "required"],
   ["ClickHouse on AWS", withStore("clickhouse", { target: "aws" }), "polystore:stores.clickhouse.target", "no managed ClickHouse"],
-  ["over the memory budget", { stores: { postgres: { memoryMb: 2048 }, neo4j: { memoryMb: 2048 } } }, "polystore:docker.memoryBudgetMb", "more than the budget of 3584 MB"],
+  ["over the memory budget", { stores: { postgres: { memoryMb: 2048 }, neo4j: { memoryMb: 2560 } } }, "polystore:docker.memoryBudgetMb", "more than the budget of 4096 MB"],
   ["host port collision", { stores: { postgres: { port: 6379 }, redis: {} } }, "polystore:stores.redis.port", "already used by stores.postgres.port"],
   ["init timeout too short", { ...ok, initScripts: { timeoutSeconds: 1 } }, "polystore:initScripts.timeoutSeconds", "at least 5"],
   ["tags not strings", { ...ok, tags: { team: 5 } }, "polystore:tags.team", "expected string"],
@@ -100,6 +100,6 @@ describe("bad configuration is rejected before any resource, naming the key", ()
     expect(cfg.target).toBe("docker");
     expect(cfg.stores.redis).toMatchObject({ maxmemoryMb: 512, maxmemoryPolicy: "allkeys-lru", appendonly: true, appendfsync: "everysec", timeoutSeconds: 300 });
     expect(cfg.stores.postgres).toMatchObject({ database: "app", ownerRole: "app_owner", appRole: "app_user" });
-    expect(cfg.docker).toMatchObject({ bindAddress: "127.0.0.1", memoryBudgetMb: 3584, keepVolumesOnDestroy: true });
+    expect(cfg.docker).toMatchObject({ bindAddress: "127.0.0.1", memoryBudgetMb: 4096, keepVolumesOnDestroy: true });
   });
 });

@@ -16,7 +16,8 @@ import org.neo4j.harness.Neo4jBuilders;
  * Starts an in-process Neo4j 5.26 (neo4j-harness) on loopback with
  * authentication enabled, and keeps it running until the process is killed.
  *
- * <p>Usage: {@code Neo4jLauncher --dir DIR --bolt-port N --http-port N}; the
+ * <p>Usage: {@code Neo4jLauncher --dir DIR --bolt-port N --http-port N [--pagecache-mb N]}
+ * (page cache default 64 MB; the load suite passes the dev stack's); the
  * password of the built-in {@code neo4j} user comes from the environment
  * variable {@code POLYSTORE_NEO4J_PASSWORD} so it never shows in a process list.
  * Prints {@code POLYSTORE_READY bolt=... http=...} once the password is set.
@@ -29,6 +30,10 @@ public final class Neo4jLauncher {
     Path dir = Path.of(opts.get("--dir")).toAbsolutePath();
     int boltPort = Args.port(opts, "--bolt-port");
     int httpPort = Args.port(opts, "--http-port");
+    long pagecacheMb = Long.parseLong(opts.getOrDefault("--pagecache-mb", "64"));
+    if (pagecacheMb < 8) {
+      throw new IllegalArgumentException("--pagecache-mb must be at least 8, got " + pagecacheMb);
+    }
     String password = System.getenv("POLYSTORE_NEO4J_PASSWORD");
     if (password == null || password.length() < 8) {
       throw new IllegalArgumentException(
@@ -46,7 +51,7 @@ public final class Neo4jLauncher {
             .withConfig(HttpConnector.listen_address, new SocketAddress("127.0.0.1", httpPort))
             .withConfig(HttpConnector.advertised_address, new SocketAddress("127.0.0.1", httpPort))
             .withConfig(HttpsConnector.enabled, false)
-            .withConfig(GraphDatabaseSettings.pagecache_memory, 64L * 1024 * 1024)
+            .withConfig(GraphDatabaseSettings.pagecache_memory, pagecacheMb * 1024 * 1024)
             .build();
 
     // The in-process server starts with neo4j/neo4j and "password change
