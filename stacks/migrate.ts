@@ -13,8 +13,11 @@ import { createAdapter, runStore, type Operation, type RunReport } from "../comp
 import { connectionsFromEnv, connectionsFromFile, connectionsFromStack, type Connections } from "../components/init/connections";
 import { PROJECT_ROOT } from "../components/init/runner";
 import { STORE_KINDS, type StoreKind } from "../components/shared/types";
+import { runLint } from "./migrate-lint";
 
 const USAGE = `usage: npm run migrate -- <status|apply|repair> --stack <name> [--store <kind>]... [--connections <file.json>]
+       npm run migrate -- plan --stack <name> [--store <kind>]... [--format text|json]   (read-only: what apply would run)
+       npm run migrate -- lint [--store <kind>]... [--base <git-ref>] [--format text|json|sarif]   (offline)
   --stack <name>            read connections from the stack's secret output "connections" (pulumi CLI)
   --connections <file>      read connections from a JSON file instead (Record<store kind, StoreConnection>)
   --connections-env <VAR>   read them from an environment variable (used by pulumi up)
@@ -108,6 +111,7 @@ export function formatTable(reports: RunReport[]): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === "lint") return runLint(argv.slice(1));
   let cli: Cli;
   try {
     cli = parseCli(argv);
