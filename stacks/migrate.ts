@@ -112,6 +112,7 @@ export function formatTable(reports: RunReport[]): string {
 
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === "lint") return runLint(argv.slice(1));
+  if (argv[0] === "plan") return (await import("./migrate-plan")).runPlan(argv.slice(1));
   let cli: Cli;
   try {
     cli = parseCli(argv);
