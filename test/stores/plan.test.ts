@@ -8,7 +8,7 @@
  * would refuse, and apply does refuse.
  */
 import { randomBytes } from "node:crypto";
-import { appendFileSync, cpSync, mkdtempSync, readdirSync, renameSync, rmSync, mkdirSync } from "node:fs";
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import neo4j from "neo4j-driver";
@@ -221,6 +221,11 @@ function splitScripts(kind: StoreConnection["kind"]): { dir: string; rest: strin
   mkdirSync(rest);
   const files = readdirSync(dir).filter((f) => /^\d{3,}_/.test(f)).sort();
   for (const f of files.slice(1)) renameSync(join(dir, f), join(rest, f));
+  if (files.length === 1 && kind === "redis") {
+    // Redis ships one script: a second (idempotent, app namespace) gives plan something pending after the first apply.
+    writeFileSync(join(rest, "002_plan_probe.redis"), "HSET cache:plan:probe version 1\n");
+    files.push("002_plan_probe.redis");
+  }
   return { dir, rest, files };
 }
 
