@@ -5,7 +5,8 @@ import type { ReviewCommand } from "./args";
 import { registerSensitive, ReviewError, scrubSensitive } from "./errors";
 import { META_KEYS, META_NS, parseDate } from "./expiry";
 import { reviewStackName } from "./naming";
-import { renderSummary, type OutputValue } from "./summary";
+import { collectChecks } from "./checks";
+import { renderSummary, type LedgerRow, type OutputValue, type PolicySummary } from "./summary";
 import { secretValues, substitute, validateEntries } from "./fill";
 import { jsonPayload, secretLeafConfig } from "./stack-config";
 import { entriesFromYaml, readTemplate, type ConfigEntry } from "./template";
@@ -30,6 +31,8 @@ export interface UpDeps {
   now?: () => Date;
   env?: NodeJS.ProcessEnv;
   workDir?: string;
+  /** Ledgers and policy summary for the comment; default: read the stores and run the offline policy check. */
+  checks?: (outputs: Record<string, OutputValue>) => Promise<{ ledgers?: LedgerRow[]; policy?: PolicySummary }>;
 }
 
 /** Result of `up`: the stack, its expiry and the Markdown summary. */
@@ -113,7 +116,9 @@ export async function reviewUp(cmd: Extract<ReviewCommand, { command: "up" }>, d
         `the stack keeps its expiry (${expiresAt.toISOString()}); fix and push again, or run \`npm run review -- down --pr ${cmd.pr}\``,
       ]);
     }
-    const summary = scrubSensitive(renderSummary({ stack: stackName, pr: cmd.pr, expiresAt, ttl: cmd.ttl, outputs, now }));
+    write("Reading the init-script ledgers and running the policy check for the PR comment\n");
+    const checks = await (deps.checks ?? ((o) => collectChecks(o, workDir, cmd.base)))(outputs);
+    const summary = scrubSensitive(renderSummary({ stack: stackName, pr: cmd.pr, expiresAt, ttl: cmd.ttl, outputs, now, ...checks }));
     if (cmd.summaryFile) {
       fs.mkdirSync(path.dirname(path.resolve(cmd.summaryFile)), { recursive: true });
       fs.writeFileSync(cmd.summaryFile, summary);
