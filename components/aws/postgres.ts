@@ -69,9 +69,13 @@ export function renderRdsPostgres(ctx: RenderContext): RenderedStore {
         Version: "2012-10-17",
         Statement: [{ Effect: "Allow", Principal: { Service: "monitoring.rds.amazonaws.com" }, Action: "sts:AssumeRole" }],
       }),
-      managedPolicyArns: ["arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"],
       tags,
     },
+    opts,
+  );
+  const monitoringPolicy = new aws.iam.RolePolicyAttachment(
+    `${ctx.name}-monitoring-policy`,
+    { role: monitoringRole.name, policyArn: "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole" },
     opts,
   );
 
@@ -114,7 +118,8 @@ export function renderRdsPostgres(ctx: RenderContext): RenderedStore {
       performanceInsightsRetentionPeriod: prod ? 7 : undefined,
       tags,
     },
-    opts,
+    // RDS checks that it can assume the monitoring role with its policy when monitoring is turned on.
+    { ...opts, dependsOn: [monitoringPolicy] },
   );
 
   return {
