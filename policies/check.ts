@@ -6,7 +6,7 @@
  *   npm run policy:check -- --all                     every Pulumi.*.yaml in the repository root
  *                                                     (review-pr-<n> instances are covered by their template, Pulumi.review.yaml)
  *   npm run policy:check -- --stack-file test/fixtures/Pulumi.broken.yaml
- *   options: --policy-config <file>, --json
+ *   options: --policy-config <file>, --format text|json|sarif (--json = --format json)
  *
  * Policy config: --policy-config if given, else policies/policy-config.<name>.json
  * when it exists for Pulumi.<name>.yaml, else policies/policy-config.json —
@@ -28,6 +28,7 @@ import { runPolicies, type Violation } from "./offline/run";
 import type { Snapshot } from "./offline/snapshot";
 import { stackFilesIn } from "./offline/stackfile";
 import { formatTable, summaryLine } from "./offline/report";
+import { policySarif } from "./offline/sarif";
 
 const ROOT = path.resolve(__dirname, "..");
 const DEFAULT_CONFIG = path.join(ROOT, "policies", "policy-config.json");
@@ -39,16 +40,19 @@ interface Options {
   /** Given with --policy-config: used for every stack. */
   configFile?: string;
   json: boolean;
+  /** text (default), json, or sarif (SARIF 2.1.0 for GitHub code scanning). */
+  format: "text" | "json" | "sarif";
 }
 
-const USAGE = "usage: npm run policy:check -- (--stack <name> | --stack-file <Pulumi.<stack>.yaml> | --all) [--policy-config <file>] [--json]";
+const USAGE = "usage: npm run policy:check -- (--stack <name> | --stack-file <Pulumi.<stack>.yaml> | --all) [--policy-config <file>] [--format text|json|sarif] [--json]";
 const HELP = `${USAGE}
   Runs the polystore policy pack on stack files offline: no cloud, no credentials, no Pulumi CLI.
   --stack <name>          Pulumi.<name>.yaml in the project root
   --stack-file <file>     any stack file (e.g. a fixture)
   --all                   every Pulumi.*.yaml in the project root (the review template filled in for a sample PR)
   --policy-config <file>  enforcement levels (default policies/policy-config.<stack>.json, else policies/policy-config.json)
-  --json                  machine-readable result
+  --format <f>            text (default), json, or sarif (SARIF 2.1.0, every policy a rule, for GitHub code scanning)
+  --json                  the same as --format json
   -h, --help              this text
 exit codes: 0 no mandatory violation (advisories allowed), 1 a mandatory violation,
             2 usage error, invalid policy config, or a stack whose config is invalid`;
@@ -57,6 +61,7 @@ export function parseArgs(argv: string[]): Options {
   const files: string[] = [];
   let configFile: string | undefined;
   let json = false;
+  let format: Options["format"] | undefined;
   let all = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -83,6 +88,11 @@ export function parseArgs(argv: string[]): Options {
       if (!fs.existsSync(configFile)) throw new UsageError(`no such policy config file: ${configFile}`);
     }
     else if (a === "--json") json = true;
+    else if (a === "--format") {
+      const f = value();
+      if (f !== "text" && f !== "json" && f !== "sarif") throw new UsageError(`--format ${f}: expected text, json or sarif`);
+      format = f;
+    }
     else if (a === "--help" || a === "-h") throw new UsageError(USAGE);
     else throw new UsageError(`unknown argument ${a}`);
   }
@@ -92,7 +102,9 @@ export function parseArgs(argv: string[]): Options {
     files.push(...found);
   }
   if (files.length === 0) throw new UsageError("give --stack <name>, --stack-file <file> or --all");
-  return { files: [...new Set(files)], configFile, json };
+  if (json && format && format !== "json") throw new UsageError(`--json and --format ${format} are exclusive`);
+  const chosen = format ?? (json ? "json" : "text");
+  return { files: [...new Set(files)], configFile, json: chosen === "json", format: chosen };
 }
 
 /** The policy-config file for a stack file: policy-config.<name>.json when present, else the default. */
@@ -199,7 +211,9 @@ async function main(argv: string[]): Promise<number> {
   const resources = results.reduce((n, r) => n + r.resources, 0);
   const errors = results.filter((r) => r.error);
 
-  if (opts.json) {
+  if (opts.format === "sarif") {
+    console.log(JSON.stringify(policySarif(POLICIES, configs.values().next().value, results), null, 2));
+  } else if (opts.json) {
     console.log(JSON.stringify({ policies: enabled, resources, mandatory, advisory, results }, null, 2));
   } else {
     for (const r of results) {

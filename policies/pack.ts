@@ -20,6 +20,12 @@ import { databasePortsLoopback } from "./rules/ports";
 import { noPlaintextCredentials } from "./rules/credentials";
 import { redisEvictionPolicy, redisRequiresPassword } from "./rules/redis";
 import { connectionSecretsWritten } from "./rules/sinks";
+import { awsElasticacheAuthToken, awsElasticacheAutomaticBackups } from "./rules/aws-cache";
+import { awsDocdbAuditLogs, awsDocdbBackupRetention, awsDocdbTlsEnabled } from "./rules/aws-docdb";
+import { awsRdsAutoMinorVersionUpgrade, awsRdsCopyTagsToSnapshot, awsRdsCurrentCa, awsRdsEnhancedMonitoring, awsRdsIamAuth, awsRdsPostgresQueryLogging } from "./rules/aws-rds";
+import { awsCustomerManagedKeys } from "./rules/aws-kms";
+import { awsOpensearchDedicatedMasters, awsOpensearchFineGrainedAccess, awsOpensearchNodeToNode, awsOpensearchTls12 } from "./rules/aws-opensearch";
+import { awsNoDefaultSecurityGroup, awsNoDefaultSubnetGroup } from "./rules/aws-defaults";
 
 export const PACK_NAME = "polystore";
 
@@ -42,11 +48,29 @@ export const POLICIES: Array<ResourceValidationPolicy | StackValidationPolicy> =
   awsNoPublicDatabaseIngress,
   awsTlsInTransit,
   awsHighAvailability,
+  awsElasticacheAuthToken,
+  awsElasticacheAutomaticBackups,
+  awsDocdbAuditLogs,
+  awsDocdbTlsEnabled,
+  awsDocdbBackupRetention,
+  awsRdsIamAuth,
+  awsRdsCurrentCa,
+  awsRdsAutoMinorVersionUpgrade,
+  awsRdsCopyTagsToSnapshot,
+  awsRdsEnhancedMonitoring,
+  awsRdsPostgresQueryLogging,
+  awsOpensearchFineGrainedAccess,
+  awsOpensearchNodeToNode,
+  awsOpensearchTls12,
+  awsOpensearchDedicatedMasters,
+  awsNoDefaultSubnetGroup,
+  awsNoDefaultSecurityGroup,
   // Advisory.
   awsCostTags,
   awsLogExports,
   awsPerformanceInsights,
   patchedImages,
+  awsCustomerManagedKeys,
 ];
 
 export const PACK_ARGS: PolicyPackArgs = {

@@ -15,11 +15,16 @@ import { PROJECT_ROOT } from "../components/init/runner";
 import { STORE_KINDS, type StoreKind } from "../components/shared/types";
 import { EXIT, exitCodeOf, wantsHelp } from "./cli/exit";
 import { CONNECTIONS_HELP } from "./cli/connections-help";
+import { runLint } from "./migrate-lint";
 
 export const USAGE = `usage: npm run migrate -- <status|apply|repair> --stack <name> [--store <kind>]... [--connections <file.json>]
+       npm run migrate -- plan --stack <name> [--store <kind>]... [--format text|json]   (read-only: what apply would run)
+       npm run migrate -- lint [--store <kind>]... [--base <git-ref>] [--format text|json|sarif]   (offline)
   status                    show each store's ledger: applied, pending, changed, failed (writes nothing)
   apply                     apply pending scripts under the store's lock (also done by pulumi up)
   repair                    accept edited scripts' new checksums, drop failed ledger rows
+  plan                      per store: the scripts apply would run, in order, with checksums and statements (secrets masked)
+  lint                      destructive or weakening changes in the scripts, per engine; no store needed
   --stack <name>            read connections from the stack's secret output "connections" (pulumi CLI)
   --connections <file>      read connections from a JSON file instead (Record<store kind, StoreConnection>)
   --connections-env <VAR>   read them from an environment variable (used by pulumi up)
@@ -129,6 +134,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return EXIT.ok;
   }
+  if (argv[0] === "lint") return runLint(argv.slice(1));
+  if (argv[0] === "plan") return (await import("./migrate-plan")).runPlan(argv.slice(1));
   let cli: Cli;
   try {
     cli = parseCli(argv);

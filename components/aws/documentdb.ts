@@ -45,8 +45,12 @@ export function renderDocumentDb(ctx: RenderContext): RenderedStore {
     {
       ...infra.region,
       family: `docdb${a.engineVersion.replace(/\.0$/, "")}`,
-      description: `polystore ${infra.stack} ${ctx.kind}: TLS required`,
-      parameters: [{ name: "tls", value: "enabled", applyMethod: "pending-reboot" }],
+      description: `polystore ${infra.stack} ${ctx.kind}: TLS required, audit logs`,
+      parameters: [
+        { name: "tls", value: "enabled", applyMethod: "pending-reboot" },
+        // Audit events (auth, DDL, user management) to the exported `audit` log.
+        { name: "audit_logs", value: "enabled", applyMethod: "pending-reboot" },
+      ],
       tags,
     },
     opts,

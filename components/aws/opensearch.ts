@@ -56,6 +56,10 @@ export function renderOpenSearch(ctx: RenderContext): RenderedStore {
         instanceCount: count,
         zoneAwarenessEnabled: zoneAware,
         zoneAwarenessConfig: zoneAware ? { availabilityZoneCount: 2 } : undefined,
+        // Production: three dedicated masters keep the cluster state when data nodes are busy.
+        dedicatedMasterEnabled: prod,
+        dedicatedMasterCount: prod ? 3 : undefined,
+        dedicatedMasterType: prod ? "m6g.large.search" : undefined,
       },
       ebsOptions: { ebsEnabled: true, volumeType: "gp3", volumeSize: a.volumeSizeGb },
       encryptAtRest: { enabled: true, kmsKeyId: infra.config.kmsKeyArn },

@@ -9,13 +9,16 @@ export const RDS_POSTGRES_PORT = 5432;
 
 /**
  * The RDS parameters polystore sets: TLS forced for every client, SCRAM
- * password hashing, and the configured `max_connections` (static: applied
- * at the next reboot).
+ * password hashing, DDL statements and queries slower than 1 s logged (to the
+ * exported `postgresql` log), and the configured `max_connections` (static:
+ * applied at the next reboot).
  */
 export function rdsPostgresParameters(s: PostgresConfig): aws.types.input.rds.ParameterGroupParameter[] {
   return [
     { name: "rds.force_ssl", value: "1" },
     { name: "password_encryption", value: "scram-sha-256" },
+    { name: "log_statement", value: "ddl" },
+    { name: "log_min_duration_statement", value: "1000" },
     { name: "max_connections", value: String(s.maxConnections), applyMethod: "pending-reboot" },
   ];
 }
@@ -58,6 +61,24 @@ export function renderRdsPostgres(ctx: RenderContext): RenderedStore {
     opts,
   );
 
+  // Enhanced Monitoring (OS metrics every 60 s) publishes through this role.
+  const monitoringRole = new aws.iam.Role(
+    `${ctx.name}-monitoring`,
+    {
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "monitoring.rds.amazonaws.com" }, Action: "sts:AssumeRole" }],
+      }),
+      tags,
+    },
+    opts,
+  );
+  const monitoringPolicy = new aws.iam.RolePolicyAttachment(
+    `${ctx.name}-monitoring-policy`,
+    { role: monitoringRole.name, policyArn: "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole" },
+    opts,
+  );
+
   const finalSnapshot = prodDefault(infra, a.finalSnapshot);
   const db = new aws.rds.Instance(
     `${ctx.name}-db`,
@@ -88,13 +109,17 @@ export function renderRdsPostgres(ctx: RenderContext): RenderedStore {
       finalSnapshotIdentifier: finalSnapshot ? awsName(["polystore", infra.stack, ctx.name, "final"], 255) : undefined,
       autoMinorVersionUpgrade: true,
       caCertIdentifier: "rds-ca-rsa2048-g1",
+      iamDatabaseAuthenticationEnabled: true,
+      monitoringInterval: 60,
+      monitoringRoleArn: monitoringRole.arn,
       enabledCloudwatchLogsExports: ["postgresql"],
       // Performance Insights: 7 days of retention are free; on by default in production.
       performanceInsightsEnabled: prod,
       performanceInsightsRetentionPeriod: prod ? 7 : undefined,
       tags,
     },
-    opts,
+    // RDS checks that it can assume the monitoring role with its policy when monitoring is turned on.
+    { ...opts, dependsOn: [monitoringPolicy] },
   );
 
   return {

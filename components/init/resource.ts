@@ -57,6 +57,18 @@ interface ProviderOutputs {
   summary: string;
 }
 
+/**
+ * The provider's diff: Pulumi's DiffResult plus `detailedDiff` keyed by script file
+ * (`checksums["004_x.sql"]`: add = a new pending script, update = an edited one,
+ * delete = a removed one), the shape of the engine's DetailedDiff. @pulumi/pulumi
+ * 3.248's dynamic-provider host forwards only changes/replaces, so until it forwards
+ * detailedDiff `pulumi preview --diff` shows the same per-file keys from its own diff
+ * of the `checksums` input map.
+ */
+export interface InitScriptsDiff extends pulumi.dynamic.DiffResult {
+  detailedDiff: Record<string, { kind: "add" | "update" | "delete"; inputDiff: boolean }>;
+}
+
 /** Runs `migrate apply` for one store in a child process; self-contained because Pulumi serialises it. */
 async function runInit(inputs: ProviderInputs, recorded: number[] = []): Promise<pulumi.dynamic.CreateResult<ProviderOutputs>> {
   const { execFile } = require("node:child_process") as typeof import("node:child_process");
@@ -121,11 +133,22 @@ export const initScriptsProvider: pulumi.dynamic.ResourceProvider<ProviderInputs
     const changes: string[] = [];
     if (olds.kind !== news.kind) changes.push("kind");
     if (olds.scriptsDir !== news.scriptsDir) changes.push("scriptsDir");
-    const stable = (o: Record<string, string>) => JSON.stringify(Object.keys(o ?? {}).sort().map((k) => [k, o[k]]));
-    if (stable(olds.checksums) !== stable(news.checksums)) changes.push("checksums");
+    // Self-contained (serialised by Pulumi): one entry per script file added, edited or removed.
+    const detailedDiff: Record<string, { kind: "add" | "update" | "delete"; inputDiff: boolean }> = {};
+    const before = olds.checksums ?? {};
+    const after = news.checksums ?? {};
+    for (const file of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
+      const kind = !(file in before) ? "add" : !(file in after) ? "delete" : before[file] !== after[file] ? "update" : undefined;
+      if (kind) detailedDiff[`checksums["${file}"]`] = { kind, inputDiff: true };
+    }
+    if (Object.keys(detailedDiff).length) changes.push("checksums");
     const hash = crypto.createHash("sha256").update(JSON.stringify(news.connection)).digest("hex");
-    if (olds.connectionHash !== hash) changes.push("connection");
-    return { changes: changes.length > 0, replaces: [], deleteBeforeReplace: false };
+    if (olds.connectionHash !== hash) {
+      changes.push("connection");
+      detailedDiff.connection = { kind: "update", inputDiff: true };
+    }
+    const result: InitScriptsDiff = { changes: changes.length > 0, replaces: [], deleteBeforeReplace: false, detailedDiff };
+    return result;
   },
 
   async update(_id, olds, news) {

@@ -26,6 +26,54 @@ export interface SummaryArgs {
   outputs: Record<string, OutputValue>;
   /** Time of rendering (for "in 3d"). Default: now. */
   now?: Date;
+  /** Each store's init-script ledger after the update (stacks/review/checks.ts). */
+  ledgers?: LedgerRow[];
+  /** The policy check of the review stack's template. */
+  policy?: PolicySummary;
+}
+
+/** One store's ledger for the comment: applied and pending script files. */
+export interface LedgerRow {
+  store: string;
+  applied: string[];
+  pending: string[];
+  /** Why the ledger could not be read (no secrets). */
+  error?: string;
+}
+
+/** The policy check's totals and violations. */
+export interface PolicySummary {
+  policies: number;
+  resources: number;
+  violations: Array<{ policy: string; resource: string; level: "mandatory" | "advisory" }>;
+  /** Why the check could not run. */
+  error?: string;
+}
+
+/** Markdown lines for the ledgers and the policy summary (empty when neither was collected). */
+export function checkLines(ledgers: LedgerRow[] | undefined, policy: PolicySummary | undefined): string[] {
+  const lines: string[] = [];
+  const list = (xs: string[]) => (xs.length ? xs.map((x) => `\`${x}\``).join(", ") : "-");
+  if (ledgers) {
+    lines.push("#### Init scripts", "", "| Store | Applied | Pending |", "| --- | --- | --- |");
+    for (const l of ledgers) lines.push(l.error ? `| ${l.store} | ledger not read: ${l.error.replace(/\|/g, "\\|").split("\n")[0]} | |` : `| ${l.store} | ${list(l.applied)} | ${list(l.pending)} |`);
+    lines.push("");
+  }
+  if (policy) {
+    lines.push("#### Policy check", "");
+    if (policy.error) lines.push(`_The policy check could not run: ${policy.error.split("\n")[0]}_`);
+    else {
+      const mandatory = policy.violations.filter((v) => v.level === "mandatory").length;
+      lines.push(`${policy.policies} policies, ${policy.resources} resources, ${mandatory} mandatory violation${mandatory === 1 ? "" : "s"}, ${policy.violations.length - mandatory} advisory.`);
+      if (policy.violations.length) {
+        lines.push("", "| Policy | Resource | Level |", "| --- | --- | --- |");
+        for (const v of policy.violations.slice(0, 30)) lines.push(`| \`${v.policy}\` | ${v.resource} | ${v.level} |`);
+        if (policy.violations.length > 30) lines.push(`| … | ${policy.violations.length - 30} more | |`);
+      }
+    }
+    lines.push("");
+  }
+  return lines;
 }
 
 /** Hidden marker that lets the workflow find and update its own PR comment. */
@@ -124,8 +172,8 @@ export function renderSummary(args: SummaryArgs): string {
   } else {
     lines.push("_No store endpoints were reported by the stack's `stores` output._");
   }
+  lines.push("", ...checkLines(args.ledgers, args.policy));
   lines.push(
-    "",
     `**Expires:** ${formatUtc(args.expiresAt)} (${left > 0 ? `in ${formatDuration(left)}` : "already expired"}). ` +
       `Every push to this PR extends it to ${args.ttl} from the push; closing the PR destroys it, ` +
       "and a scheduled clean-up destroys it once expired.",

@@ -5,8 +5,9 @@ import type { ReviewCommand } from "./args";
 import { registerSensitive, ReviewError, scrubSensitive } from "./errors";
 import { META_KEYS, META_NS, parseDate } from "./expiry";
 import { reviewStackName } from "./naming";
+import { collectChecks } from "./checks";
 import { requireSnapshot, seedReviewStack } from "./seed";
-import { renderSummary, type OutputValue } from "./summary";
+import { renderSummary, type LedgerRow, type OutputValue, type PolicySummary } from "./summary";
 import { secretValues, substitute, validateEntries } from "./fill";
 import { jsonPayload, secretLeafConfig } from "./stack-config";
 import { entriesFromYaml, readTemplate, type ConfigEntry } from "./template";
@@ -31,6 +32,8 @@ export interface UpDeps {
   now?: () => Date;
   env?: NodeJS.ProcessEnv;
   workDir?: string;
+  /** Ledgers and policy summary for the comment; default: read the stores and run the offline policy check. */
+  checks?: (outputs: Record<string, OutputValue>) => Promise<{ ledgers?: LedgerRow[]; policy?: PolicySummary }>;
 }
 
 /** Result of `up`: the stack, its expiry and the Markdown summary. */
@@ -118,7 +121,9 @@ export async function reviewUp(cmd: Extract<ReviewCommand, { command: "up" }>, d
     if (cmd.seed && (await seedReviewStack(cmd.seed, stackName, outputs, write)) !== 0) {
       throw new ReviewError(`seeding ${stackName} from snapshot ${cmd.seed} failed (see above); the stack is up without the seed data`);
     }
-    const summary = scrubSensitive(renderSummary({ stack: stackName, pr: cmd.pr, expiresAt, ttl: cmd.ttl, outputs, now }));
+    write("Reading the init-script ledgers and running the policy check for the PR comment\n");
+    const checks = await (deps.checks ?? ((o) => collectChecks(o, workDir, cmd.base)))(outputs);
+    const summary = scrubSensitive(renderSummary({ stack: stackName, pr: cmd.pr, expiresAt, ttl: cmd.ttl, outputs, now, ...checks }));
     if (cmd.summaryFile) {
       fs.mkdirSync(path.dirname(path.resolve(cmd.summaryFile)), { recursive: true });
       fs.writeFileSync(cmd.summaryFile, summary);

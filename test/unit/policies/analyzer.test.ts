@@ -145,7 +145,13 @@ describe("the policy pack under the real analyzer server", () => {
       performanceInsightsEnabled: false,
     });
     const byPolicy = Object.fromEntries(found.map((d) => [d.policy, d]));
-    expect(Object.keys(byPolicy).sort()).toEqual(["aws-cost-tags", "aws-log-exports", "aws-not-publicly-accessible", "aws-performance-insights", "aws-storage-encrypted"]);
+    expect(Object.keys(byPolicy).sort()).toEqual([
+      "aws-cost-tags", "aws-customer-managed-keys", "aws-log-exports", "aws-no-default-security-group", "aws-no-default-subnet-group",
+      "aws-not-publicly-accessible", "aws-performance-insights", "aws-rds-copy-tags-to-snapshot", "aws-rds-enhanced-monitoring",
+      "aws-rds-iam-auth", "aws-storage-encrypted",
+    ]);
+    expect(byPolicy["aws-customer-managed-keys"].level).toBe(LEVEL.advisory);
+    expect(byPolicy["aws-rds-iam-auth"].level).toBe(LEVEL.mandatory);
     expect(byPolicy["aws-storage-encrypted"].level).toBe(LEVEL.mandatory);
     expect(byPolicy["aws-performance-insights"].level).toBe(LEVEL.advisory);
     // The engine shows the policy's description, then our one-line message.

@@ -25,7 +25,7 @@ describe("broken stack", () => {
     // Both containers are published on 0.0.0.0; both stores lack a sink.
     expect(rows.filter((l) => l.startsWith("database-ports-loopback"))).toHaveLength(2);
     expect(rows.filter((l) => l.startsWith("connection-secrets-written"))).toHaveLength(2);
-    expect(r.stdout.trimEnd().split("\n").pop()).toMatch(/^19 policies, \d+ resources, 5 mandatory violations, 0 advisory violations$/);
+    expect(r.stdout.trimEnd().split("\n").pop()).toMatch(/^37 policies, \d+ resources, 5 mandatory violations, 0 advisory violations$/);
   }, 120_000);
 
   it("the resource-level broken stack breaks public, unencrypted, latest image, no backups (and more)", async () => {

@@ -88,7 +88,7 @@ describe("policy:check exit codes", () => {
   it("exits 0 for the dev stack, ending with the summary line", () => {
     const r = run("--stack", "dev");
     expect(r.status, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout.trimEnd().split("\n").pop()).toMatch(/^19 policies, \d+ resources, 0 mandatory violations, 0 advisory violations$/);
+    expect(r.stdout.trimEnd().split("\n").pop()).toMatch(/^37 policies, \d+ resources, 0 mandatory violations, 0 advisory violations$/);
   }, 120_000);
 
   it("advisory violations alone do not fail the check; --json reports them", () => {

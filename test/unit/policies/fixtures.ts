@@ -141,7 +141,7 @@ export function k8sRedis(): Res[] {
 /** PostgreSQL on RDS as a production stack renders it. */
 export function rdsPostgres(): Res[] {
   return [
-    { type: T.rdsParams, name: "postgres-params", props: { name: "polystore-prod-postgres", family: "postgres16", parameters: [{ name: "rds.force_ssl", value: "1" }], tags: TAGS } },
+    { type: T.rdsParams, name: "postgres-params", props: { name: "polystore-prod-postgres", family: "postgres16", parameters: [{ name: "rds.force_ssl", value: "1" }, { name: "log_statement", value: "ddl" }, { name: "log_min_duration_statement", value: "1000" }], tags: TAGS } },
     {
       type: T.rds,
       name: "postgres-db",
@@ -159,8 +159,17 @@ export function rdsPostgres(): Res[] {
         publiclyAccessible: false,
         multiAz: true,
         parameterGroupName: "polystore-prod-postgres",
+        dbSubnetGroupName: "polystore-prod-postgres",
+        vpcSecurityGroupIds: ["sg-postgres"],
         enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
         performanceInsightsEnabled: true,
+        iamDatabaseAuthenticationEnabled: true,
+        caCertIdentifier: "rds-ca-rsa2048-g1",
+        autoMinorVersionUpgrade: true,
+        copyTagsToSnapshot: true,
+        monitoringInterval: 60,
+        monitoringRoleArn: "arn:aws:iam::123456789012:role/polystore-prod-postgres-monitoring",
+        kmsKeyId: "arn:aws:kms:eu-west-1:123456789012:key/postgres",
         tags: TAGS,
       },
       additionalSecretOutputs: ["password", "passwordWo"],
@@ -173,7 +182,7 @@ export function rdsPostgres(): Res[] {
 /** MongoDB on DocumentDB: cluster, two instances, TLS parameter group. */
 export function docdb(): Res[] {
   return [
-    { type: T.docdbParams, name: "mongodb-params", props: { name: "polystore-prod-mongodb", family: "docdb5.0", parameters: [{ name: "tls", value: "enabled" }], tags: TAGS } },
+    { type: T.docdbParams, name: "mongodb-params", props: { name: "polystore-prod-mongodb", family: "docdb5.0", parameters: [{ name: "tls", value: "enabled" }, { name: "audit_logs", value: "enabled" }], tags: TAGS } },
     {
       type: T.docdb,
       name: "mongodb-cluster",
@@ -186,6 +195,9 @@ export function docdb(): Res[] {
         skipFinalSnapshot: false,
         deletionProtection: true,
         dbClusterParameterGroupName: "polystore-prod-mongodb",
+        dbSubnetGroupName: "polystore-prod-mongodb",
+        vpcSecurityGroupIds: ["sg-mongodb"],
+        kmsKeyId: "arn:aws:kms:eu-west-1:123456789012:key/mongodb",
         enabledCloudwatchLogsExports: ["audit", "profiler"],
         tags: TAGS,
       },
@@ -217,6 +229,9 @@ export function elasticache(): Res[] {
         numCacheClusters: 2,
         snapshotRetentionLimit: 7,
         parameterGroupName: "polystore-prod-redis",
+        subnetGroupName: "polystore-prod-redis",
+        securityGroupIds: ["sg-redis"],
+        kmsKeyId: "arn:aws:kms:eu-west-1:123456789012:key/redis",
         tags: TAGS,
       },
       protect: true,
@@ -233,7 +248,7 @@ export function memorydb(): Res[] {
     {
       type: T.memorydb,
       name: "redis-cluster",
-      props: { aclName: "polystore-prod-acl", nodeType: "db.r7g.large", numReplicasPerShard: 1, snapshotRetentionLimit: 7, parameterGroupName: "polystore-prod-redis-mdb", tlsEnabled: true, tags: TAGS },
+      props: { aclName: "polystore-prod-acl", nodeType: "db.r7g.large", numReplicasPerShard: 1, snapshotRetentionLimit: 7, parameterGroupName: "polystore-prod-redis-mdb", tlsEnabled: true, subnetGroupName: "polystore-prod-redis-mdb", securityGroupIds: ["sg-redis"], kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/redis", tags: TAGS },
       protect: true,
     },
   ];
@@ -248,9 +263,13 @@ export function opensearch(): Res[] {
       props: {
         domainName: "polystore-prod",
         engineVersion: "OpenSearch_2.19",
-        clusterConfig: { instanceType: "r6g.large.search", instanceCount: 2, zoneAwarenessEnabled: true, zoneAwarenessConfig: { availabilityZoneCount: 2 } },
+        clusterConfig: {
+          instanceType: "r6g.large.search", instanceCount: 2, zoneAwarenessEnabled: true, zoneAwarenessConfig: { availabilityZoneCount: 2 },
+          dedicatedMasterEnabled: true, dedicatedMasterCount: 3, dedicatedMasterType: "m6g.large.search",
+        },
         vpcOptions: { subnetIds: ["subnet-a", "subnet-b"], securityGroupIds: ["sg-1"] },
-        encryptAtRest: { enabled: true },
+        encryptAtRest: { enabled: true, kmsKeyId: "arn:aws:kms:eu-west-1:123456789012:key/opensearch" },
+        advancedSecurityOptions: { enabled: true, anonymousAuthEnabled: false, internalUserDatabaseEnabled: true },
         nodeToNodeEncryption: { enabled: true },
         domainEndpointOptions: { enforceHttps: true, tlsSecurityPolicy: "Policy-Min-TLS-1-2-2019-07" },
         logPublishingOptions: [{ logType: "ES_APPLICATION_LOGS", cloudwatchLogGroupArn: "arn:aws:logs:eu-west-1:1:log-group:x", enabled: true }],

@@ -294,6 +294,107 @@ const CASES: Record<string, Case> = {
     compliant: () => F.rdsPostgres(),
     breaks: [["Performance Insights off", (rs) => ((named(rs, "postgres-db").props as Any).performanceInsightsEnabled = false), "performanceInsightsEnabled is not true"]],
   },
+  "aws-elasticache-auth-token": {
+    compliant: () => F.elasticache(),
+    alsoCompliant: [["RBAC user groups instead of an AUTH token", (rs) => {
+      const p = named(rs, "redis-rg").props as Any;
+      delete p.authToken;
+      p.userGroupIds = ["polystore-prod-redis-users"];
+    }]],
+    breaks: [
+      ["no authToken and no user groups", (rs) => delete (named(rs, "redis-rg").props as Any).authToken, "neither authToken nor userGroupIds is set"],
+      ["AUTH without transit encryption", (rs) => ((named(rs, "redis-rg").props as Any).transitEncryptionEnabled = false), "transitEncryptionEnabled is not true"],
+    ],
+  },
+  "aws-elasticache-automatic-backups": {
+    compliant: () => F.elasticache(),
+    breaks: [["snapshots off", (rs) => ((named(rs, "redis-rg").props as Any).snapshotRetentionLimit = 0), "ReplicationGroup redis-rg: snapshotRetentionLimit is 0"]],
+  },
+  "aws-docdb-audit-logs": {
+    compliant: () => F.docdb(),
+    breaks: [
+      ["audit_logs disabled", (rs) => ((named(rs, "mongodb-params").props as Any).parameters = [{ name: "tls", value: "enabled" }, { name: "audit_logs", value: "disabled" }]), "does not enable audit_logs"],
+      ["audit log not exported", (rs) => ((named(rs, "mongodb-cluster").props as Any).enabledCloudwatchLogsExports = ["profiler"]), "enabledCloudwatchLogsExports does not include audit"],
+    ],
+  },
+  "aws-docdb-tls-enabled": {
+    compliant: () => F.docdb(),
+    breaks: [["tls disabled", (rs) => ((named(rs, "mongodb-params").props as Any).parameters = [{ name: "tls", value: "disabled" }, { name: "audit_logs", value: "enabled" }]), "Cluster mongodb-cluster: its cluster parameter group sets tls=disabled"]],
+  },
+  "aws-docdb-backup-retention": {
+    compliant: () => F.docdb(),
+    breaks: [["2 days", (rs) => ((named(rs, "mongodb-cluster").props as Any).backupRetentionPeriod = 2), "backupRetentionPeriod is 2 day(s), below 7"]],
+  },
+  "aws-rds-iam-auth": {
+    compliant: () => F.rdsPostgres(),
+    breaks: [["IAM auth off", (rs) => delete (named(rs, "postgres-db").props as Any).iamDatabaseAuthenticationEnabled, "Instance postgres-db: iamDatabaseAuthenticationEnabled is not true"]],
+  },
+  "aws-rds-current-ca": {
+    compliant: () => F.rdsPostgres(),
+    breaks: [["expired rds-ca-2019", (rs) => ((named(rs, "postgres-db").props as Any).caCertIdentifier = "rds-ca-2019"), "caCertIdentifier is rds-ca-2019, not a current CA"]],
+  },
+  "aws-rds-auto-minor-version-upgrade": {
+    compliant: () => F.rdsPostgres(),
+    breaks: [["minor upgrades off", (rs) => ((named(rs, "postgres-db").props as Any).autoMinorVersionUpgrade = false), "autoMinorVersionUpgrade is false"]],
+  },
+  "aws-rds-copy-tags-to-snapshot": {
+    compliant: () => F.rdsPostgres(),
+    breaks: [["tags not copied", (rs) => ((named(rs, "postgres-db").props as Any).copyTagsToSnapshot = false), "copyTagsToSnapshot is not true"]],
+  },
+  "aws-rds-enhanced-monitoring": {
+    compliant: () => F.rdsPostgres(),
+    breaks: [
+      ["monitoring off", (rs) => ((named(rs, "postgres-db").props as Any).monitoringInterval = 0), "monitoringInterval is 0, so Enhanced Monitoring is off"],
+      ["no monitoring role", (rs) => delete (named(rs, "postgres-db").props as Any).monitoringRoleArn, "monitoringInterval is set without monitoringRoleArn"],
+    ],
+  },
+  "aws-rds-postgres-query-logging": {
+    compliant: () => F.rdsPostgres(),
+    breaks: [["no statement logging", (rs) => ((named(rs, "postgres-params").props as Any).parameters = [{ name: "rds.force_ssl", value: "1" }]), "sets neither log_statement nor log_min_duration_statement"]],
+  },
+  "aws-customer-managed-keys": {
+    compliant: () => [...F.rdsPostgres(), ...F.docdb(), ...F.elasticache(), ...F.memorydb(), ...F.opensearch()],
+    breaks: [
+      ["RDS on the AWS-managed key", (rs) => delete (named(rs, "postgres-db").props as Any).kmsKeyId, "Instance postgres-db: no customer-managed KMS key"],
+      ["OpenSearch on the AWS-managed key", (rs) => ((named(rs, "elasticsearch-domain").props as Any).encryptAtRest = { enabled: true }), "Domain elasticsearch-domain: no customer-managed KMS key"],
+    ],
+  },
+  "aws-opensearch-fine-grained-access": {
+    compliant: () => F.opensearch(),
+    breaks: [
+      ["FGAC off", (rs) => ((named(rs, "elasticsearch-domain").props as Any).advancedSecurityOptions.enabled = false), "advancedSecurityOptions.enabled is not true"],
+      ["anonymous access", (rs) => ((named(rs, "elasticsearch-domain").props as Any).advancedSecurityOptions.anonymousAuthEnabled = true), "anonymousAuthEnabled is true"],
+    ],
+  },
+  "aws-opensearch-node-to-node-encryption": {
+    compliant: () => F.opensearch(),
+    breaks: [["node-to-node off", (rs) => ((named(rs, "elasticsearch-domain").props as Any).nodeToNodeEncryption = { enabled: false }), "nodeToNodeEncryption.enabled is not true"]],
+  },
+  "aws-opensearch-tls12": {
+    compliant: () => F.opensearch(),
+    breaks: [["TLS 1.0 policy", (rs) => ((named(rs, "elasticsearch-domain").props as Any).domainEndpointOptions.tlsSecurityPolicy = "Policy-Min-TLS-1-0-2019-07"), "tlsSecurityPolicy is Policy-Min-TLS-1-0-2019-07"]],
+  },
+  "aws-opensearch-dedicated-masters": {
+    compliant: () => F.opensearch(),
+    breaks: [
+      ["no dedicated masters", (rs) => ((named(rs, "elasticsearch-domain").props as Any).clusterConfig.dedicatedMasterEnabled = false), "dedicatedMasterEnabled is not true"],
+      ["one master", (rs) => ((named(rs, "elasticsearch-domain").props as Any).clusterConfig.dedicatedMasterCount = 1), "dedicatedMasterCount is 1, below 3"],
+    ],
+  },
+  "aws-no-default-subnet-group": {
+    compliant: () => [...F.rdsPostgres(), ...F.docdb(), ...F.elasticache(), ...F.memorydb()],
+    breaks: [
+      ["RDS without a subnet group", (rs) => delete (named(rs, "postgres-db").props as Any).dbSubnetGroupName, "Instance postgres-db: dbSubnetGroupName is unset, so the default subnet group is used"],
+      ["ElastiCache on the group named default", (rs) => ((named(rs, "redis-rg").props as Any).subnetGroupName = "default"), 'subnetGroupName is "default"'],
+    ],
+  },
+  "aws-no-default-security-group": {
+    compliant: () => [...F.rdsPostgres(), ...F.docdb(), ...F.elasticache(), ...F.memorydb(), ...F.opensearch()],
+    breaks: [
+      ["DocumentDB without security groups", (rs) => delete (named(rs, "mongodb-cluster").props as Any).vpcSecurityGroupIds, "Cluster mongodb-cluster: no security groups, so the VPC's default security group is used"],
+      ["MemoryDB on the default group", (rs) => ((named(rs, "redis-cluster").props as Any).securityGroupIds = ["default"]), "uses the security group named default"],
+    ],
+  },
 };
 
 const policy = (name: string): Policy => {
