@@ -106,7 +106,8 @@ for (const file of reports) {
 
   for (const t of failedTests) problems.push(`${suite}: failed test: ${t.fullName}`);
   for (const file of failedFiles) {
-    const first = (file.message || "one or more tests failed").split("\n")[0];
+    const hasFailedTest = (file.assertionResults ?? []).some((t) => t.status === "failed");
+    const first = (file.message || (hasFailedTest ? "one or more tests failed" : "a suite failed outside its tests (a beforeAll/afterAll hook?)")).split("\n")[0];
     problems.push(`${suite}: failed file ${file.name}: ${first}`);
   }
   if ((r.numFailedTestSuites ?? 0) > 0 && failedFiles.length === 0) {
