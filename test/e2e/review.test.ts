@@ -260,9 +260,9 @@ describe("npm run review (real Pulumi CLI, file:// backend)", () => {
     expect(r.stdout).toMatch(/Resources:\s+\+ \d+ created/);
     const at = (re: RegExp) => r.stdout.search(re);
     expect(at(/Updating \(review-pr-/)).toBeLessThan(at(/Resources:\s+\+ \d+ created/));
-    expect(at(/Resources:\s+\+ \d+ created/)).toBeLessThan(r.stdout.indexOf(`PR #${PR.a}`));
     const summary = fs.readFileSync(summaryFile, "utf8");
     expect(r.stdout).toContain(summary.trim());
+    expect(at(/Resources:\s+\+ \d+ created/)).toBeLessThan(r.stdout.lastIndexOf(summary.trim()));
     expect(summary).toContain(`PR #${PR.a}`);
     expect(summary).toContain("| redis | external | `127.0.0.1:6399` |");
     expect(summary).toMatch(/\*\*Expires:\*\* \d{4}-\d\d-\d\d \d\d:\d\d UTC \(in (2d 23h|3d)\)/);
