@@ -165,6 +165,31 @@ describe("mongodb init scripts", () => {
     expect(report.applied).toEqual([]);
   });
 
+  it("repair re-records a changed script's checksum (without re-running it) and drops a failed entry so apply runs it again", async () => {
+    const dir = scriptsCopy();
+    const broken = join(dir, "004_repair_probe.json");
+    writeFileSync(broken, JSON.stringify({ commands: [{ creatIndexes: "repair_probe", indexes: [] }] })); // unknown command
+    expect((await apply(dir)).report.ok).toBe(false);
+    const changed = join(dir, FILES[1]!);
+    writeFileSync(changed, readFileSync(changed, "utf8").replace("one document of dynamic settings", "one settings document"));
+    const refused = (await apply(dir)).report;
+    expect(refused.ok).toBe(false);
+    expect(refused.error).toContain("002_user_preferences.json");
+    expect(refused.error).toContain("npm run migrate -- repair --stack <stack> --store mongodb");
+
+    const repaired = await runStore(conn, new MongoAdapter(conn), "repair", { scriptsDir: dir, waitTimeoutMs: 30_000, lockTimeoutMs: 60_000 });
+    expect(repaired.error).toBeUndefined();
+    expect(repaired.repaired.map((r) => [r.version, r.action])).toEqual([[2, "checksum-updated"], [4, "failed-entry-removed"]]);
+    expect(await ledger()).toEqual([[1, true], [2, true], [3, true]]);
+
+    writeFileSync(broken, JSON.stringify({ commands: [{ createIndexes: "repair_probe", indexes: [{ key: { a: 1 }, name: "a_1" }] }] }));
+    const fixed = (await apply(dir)).report;
+    expect(fixed.error).toBeUndefined();
+    expect(fixed.applied.map((a) => a.version)).toEqual([4]); // 002 is not re-run
+    expect(fixed.skipped).toEqual([1, 2, 3]);
+    expect((await indexes("repair_probe")).has("a_1")).toBe(true);
+  });
+
   it("records a failing script as failed, keeps the ledger consistent and resumes after a fix", async () => {
     const dir = scriptsCopy();
     const file = join(dir, FILES[2]!);

@@ -137,6 +137,31 @@ describe("neo4j init scripts", () => {
     expect((await ledger()).every((e) => e.success)).toBe(true);
   });
 
+  it("repair re-records a changed script's checksum (without re-running it) and drops a failed entry so apply runs it again", async () => {
+    const dir = scriptsCopy();
+    const broken = join(dir, "004_page_title_index.cypher");
+    writeFileSync(broken, "CREAT INDEX page_title IF NOT EXISTS FOR (p:Page) ON (p.title);\n"); // typo: syntax error
+    expect((await apply(conn, dir)).ok).toBe(false);
+    const changed = join(dir, FILES[1]!);
+    writeFileSync(changed, readFileSync(changed, "utf8") + "\n// edited after it was applied\n");
+    const refused = await apply(conn, dir);
+    expect(refused.ok).toBe(false);
+    expect(refused.error).toContain("002_product_catalog_indexes.cypher");
+    expect(refused.error).toContain("npm run migrate -- repair --stack <stack> --store neo4j");
+
+    const repaired = await runStore(conn, new Neo4jAdapter(conn), "repair", { scriptsDir: dir, waitTimeoutMs: 30_000, lockTimeoutMs: 60_000 });
+    expect(repaired.error).toBeUndefined();
+    expect(repaired.repaired.map((r) => [r.version, r.action])).toEqual([[2, "checksum-updated"], [4, "failed-entry-removed"]]);
+    expect((await ledger()).map((e) => [e.version, e.success])).toEqual([[1, true], [2, true], [3, true]]);
+
+    writeFileSync(broken, "CREATE INDEX page_title IF NOT EXISTS FOR (p:Page) ON (p.title);\n");
+    const fixed = await apply(conn, dir);
+    expect(fixed.error).toBeUndefined();
+    expect(fixed.applied.map((a) => a.version)).toEqual([4]); // 002 is not re-run
+    expect(fixed.skipped).toEqual([1, 2, 3]);
+    expect((await q("SHOW INDEXES YIELD name RETURN name")).map((x) => x.name)).toContain("page_title");
+  });
+
   it("records a failing script as failed, keeps the ledger consistent and resumes after a fix", async () => {
     const dir = scriptsCopy();
     const broken = join(dir, "004_page_title_index.cypher");

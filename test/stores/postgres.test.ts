@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAdapter, runStore } from "../../components/init";
 import { initScriptsProvider } from "../../components/init/resource";
 import { PROJECT_ROOT } from "../../components/init/runner";
 import type { StoreConnection } from "../../components/shared/types";
@@ -192,6 +193,30 @@ describe("postgres init scripts", () => {
     }
     removeDir(join(file, ".."));
   }, 120_000);
+
+  it("a held lock makes a runner wait and then fail with the lock-timeout message naming the holder", async () => {
+    const conn = await freshDatabase();
+    // The lock is taken through the adapter's own lock API (whatever mechanism it uses).
+    const holder = createAdapter(conn);
+    await holder.connect();
+    await holder.acquireLock("holder-A", 5_000);
+    try {
+      const started = Date.now();
+      const blocked = await runStore(conn, createAdapter(conn), "apply", { lockTimeoutMs: 800, waitTimeoutMs: 10_000 });
+      expect(blocked.ok).toBe(false);
+      expect(blocked.error).toMatch(/could not take the init lock within 800 ms/);
+      expect(blocked.error).toContain("holder-A");
+      expect(blocked.applied).toEqual([]);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(800); // it waited before giving up
+      const ledger = await admin(conn, conn.database, (c) => c.query("SELECT to_regclass('public.organizations') AS t"));
+      expect(ledger.rows[0].t).toBeNull(); // nothing ran
+    } finally {
+      await holder.releaseLock("holder-A");
+      await holder.close();
+    }
+    // Released: the next runner takes it and applies everything.
+    expect(ok(await run(conn, "apply")).applied.map((a) => a.version)).toEqual([1, 2, 3]);
+  });
 });
 
 describe("npm run health", () => {

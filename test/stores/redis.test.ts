@@ -10,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAdapter, runStore } from "../../components/init";
 import { expectedConfig } from "../../components/init/adapters/redis";
 import type { StoreConnection } from "../../components/shared/types";
-import { DEFAULT_REDIS_SERVER_SETTINGS } from "../../components/redis/settings";
 import { copyScripts, fourConcurrentRuns, ok, removeDir, run, storeConnection, uniqueSuffix } from "./init-support";
 
 let base: StoreConnection;
@@ -156,23 +155,23 @@ describe("redis server configuration and application user", () => {
     ok(await run(conn, "apply"));
   });
 
-  it("CONFIG GET shows the configured maxmemory, policy, appendonly and appendfsync (the runner checks them too)", async () => {
-    const got = await withClient(conn, "admin", (r) => r.call("CONFIG", "GET", "maxmemory", "maxmemory-policy", "appendonly", "appendfsync") as Promise<string[]>);
+  it("CONFIG GET shows the seeds' settings: maxmemory 512mb, allkeys-lru, AOF everysec, idle timeout 300 (the runner checks them too)", async () => {
+    const got = await withClient(conn, "admin", (r) => r.call("CONFIG", "GET", "maxmemory", "maxmemory-policy", "appendonly", "appendfsync", "timeout") as Promise<string[]>);
     const map = Object.fromEntries(got.reduce<string[][]>((acc, v, i) => (i % 2 ? acc : [...acc, [v, got[i + 1]!]]), []));
-    expect(map).toEqual(expectedConfig(conn));
-    if (!conn.options?.maxmemoryMb) expect(map.maxmemory).toBe(String(DEFAULT_REDIS_SERVER_SETTINGS.maxmemoryMb * 1024 * 1024));
-    expect(map["maxmemory-policy"]).toBe(conn.options?.maxmemoryPolicy ?? "allkeys-lru");
+    // Literals from the seeds' redis.conf (/work/shared/seeds, "maxmemory 512mb", "allkeys-lru",
+    // "appendonly yes", "everysec", "timeout 300"), not from the runner's own expectedConfig().
+    expect(map).toEqual({ maxmemory: "536870912", "maxmemory-policy": "allkeys-lru", appendonly: "yes", appendfsync: "everysec", timeout: "300" });
+    // The runner's expectation for this connection agrees with the seeds.
+    expect(expectedConfig(conn)).toEqual({ maxmemory: "536870912", "maxmemory-policy": "allkeys-lru", appendonly: "yes", appendfsync: "everysec" });
   });
 
   it("the run fails naming the setting when the server differs from the stack, unless the check is off", async () => {
-    const actual = expectedConfig(conn);
-    const policy = actual["maxmemory-policy"] === "noeviction" ? "allkeys-lru" : "noeviction";
-    const fsync = actual.appendfsync === "always" ? "everysec" : "always";
-    const wrong = { ...conn, options: { ...conn.options, maxmemoryPolicy: policy, appendfsync: fsync } };
+    // The server runs allkeys-lru / everysec (previous test); the stack claims otherwise.
+    const wrong = { ...conn, options: { ...conn.options, maxmemoryPolicy: "noeviction", appendfsync: "always" } };
     const failed = await run(wrong, "apply");
     expect(failed.ok).toBe(false);
-    expect(failed.error).toContain(`maxmemory-policy is "${actual["maxmemory-policy"]}", expected "${policy}"`);
-    expect(failed.error).toContain(`appendfsync is "${actual.appendfsync}", expected "${fsync}"`);
+    expect(failed.error).toContain('maxmemory-policy is "allkeys-lru", expected "noeviction"');
+    expect(failed.error).toContain('appendfsync is "everysec", expected "always"');
     const skipped = ok(await run({ ...wrong, options: { ...wrong.options, configCheck: "off" } }, "apply"));
     expect(skipped.notes.join("\n")).toMatch(/configuration check skipped .*managed services/);
   });

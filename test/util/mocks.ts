@@ -7,6 +7,71 @@ export interface Registered {
   inputs: Record<string, unknown>;
   /** URNs of the resources it depends on (`dependsOn` and inputs' resources), as sent to the engine. */
   dependencies?: string[];
+  /** The resource options the program sent to the engine with this registration. */
+  options: RegisteredOptions;
+}
+
+/**
+ * Resource options as the engine receives them (Pulumi's mocks do not pass them to
+ * `newResource`, so they are read from the registration request itself).
+ */
+export interface RegisteredOptions {
+  protect: boolean;
+  retainOnDelete: boolean;
+  deleteBeforeReplace: boolean;
+  /** URN of the parent ("" for the stack itself). */
+  parent: string;
+  /** Provider reference ("urn::id"), "" for the default provider. */
+  provider: string;
+  /** Aliases as sent (URN strings or alias specs). */
+  aliases: unknown[];
+  ignoreChanges: string[];
+  replaceOnChanges: string[];
+  additionalSecretOutputs: string[];
+}
+
+/** The parts of a RegisterResourceRequest read here. */
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getDependenciesList(): string[];
+  getProtect(): boolean;
+  getRetainondelete(): boolean;
+  getDeletebeforereplace(): boolean;
+  getParent(): string;
+  getProvider(): string;
+  getAliasesList(): Array<{ toObject(): unknown }>;
+  getIgnorechangesList(): string[];
+  getReplaceonchangesList(): string[];
+  getAdditionalsecretoutputsList(): string[];
+}
+
+function optionsOf(req: RegisterRequest): RegisteredOptions {
+  return {
+    protect: req.getProtect(),
+    retainOnDelete: req.getRetainondelete(),
+    deleteBeforeReplace: req.getDeletebeforereplace(),
+    parent: req.getParent(),
+    provider: req.getProvider(),
+    aliases: req.getAliasesList().map((a) => a.toObject()),
+    ignoreChanges: req.getIgnorechangesList(),
+    replaceOnChanges: req.getReplaceonchangesList(),
+    additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+  };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const settings = require("@pulumi/pulumi/runtime/settings") as {
+  getMonitor(): { registerResource: (req: RegisterRequest, cb: unknown) => unknown };
+  waitForRPCs(): Promise<void>;
+};
+
+/**
+ * Resolves when every registration the program started has reached the mocks (Pulumi's
+ * own RPC queue has drained), instead of sleeping and hoping.
+ */
+export function settled(): Promise<void> {
+  return settings.waitForRPCs();
 }
 
 /**
@@ -15,7 +80,9 @@ export interface Registered {
  */
 export function installMocks(stack = "dev", project = "polystore"): Registered[] {
   const registered: Registered[] = [];
-  const dependencies = new Map<string, string[]>();
+  // The request being registered: the mock monitor calls newResource synchronously from
+  // registerResource, so the wrapper below sets it just before and newResource reads it.
+  let request: RegisterRequest | undefined;
   pulumi.runtime.setMocks(
     {
       newResource(args: pulumi.runtime.MockResourceArgs) {
@@ -24,7 +91,12 @@ export function installMocks(stack = "dev", project = "polystore"): Registered[]
         if (args.type === "docker:index/remoteImage:RemoteImage") state.imageId = `sha256:${args.name}`;
         if (args.type.startsWith("aws:")) state.arn = `arn:aws:mock:::${args.name}`;
         Object.assign(state, computedOutputs(args.type, args.name, state));
-        registered.push({ type: args.type, name: args.name, inputs: args.inputs, dependencies: dependencies.get(`${args.type}::${args.name}`) });
+        const req = request;
+        request = undefined;
+        if (!req || req.getType() !== args.type || req.getName() !== args.name) {
+          throw new Error(`mocks: no registration request seen for ${args.type} ${args.name}`);
+        }
+        registered.push({ type: args.type, name: args.name, inputs: args.inputs, dependencies: req.getDependenciesList(), options: optionsOf(req) });
         return { id: `${args.name}-id`, state };
       },
       call(args: pulumi.runtime.MockCallArgs) {
@@ -35,14 +107,11 @@ export function installMocks(stack = "dev", project = "polystore"): Registered[]
     stack,
     false,
   );
-  // Record each registration's dependencies (the mocks' newResource does not receive them).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const monitor = require("@pulumi/pulumi/runtime/settings").getMonitor() as {
-    registerResource: (req: { getType(): string; getName(): string; getDependenciesList(): string[] }, cb: unknown) => unknown;
-  };
+  // Record each registration's dependencies and options (the mocks' newResource receives neither).
+  const monitor = settings.getMonitor();
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) => {
-    dependencies.set(`${req.getType()}::${req.getName()}`, req.getDependenciesList());
+    request = req;
     return register(req, cb);
   };
   return registered;

@@ -9,7 +9,6 @@
 import pg from "pg";
 import Redis from "ioredis";
 import { MongoClient } from "mongodb";
-import { appAclRules } from "../../../components/init/adapters/redis";
 import type { StoreConnection } from "../../../components/shared/types";
 import type { E2eStore } from "../global-setup";
 
@@ -65,8 +64,8 @@ export async function esRequest(c: StoreConnection, method: string, path: string
  *   - PostgreSQL: role `app_user` LOGIN with the generated password and PostgreSQL's
  *     default attributes (no superuser, createdb, createrole, bypassrls); polystore
  *     then grants it what the scripts say and RLS applies to it;
- *   - Redis: ACL user `app` with exactly polystore's documented rule set
- *     (`appAclRules()` of components/init/adapters/redis.ts).
+ *   - Redis: ACL user `app` with the rules README.md documents for it (OPERATOR_REDIS_ACL,
+ *     written out here, not taken from polystore's code).
  *   MongoDB, Elasticsearch and Neo4j ignore the flag: polystore's runner creates their
  *   application users itself during `pulumi up`.
  * - MongoDB: the init runner authenticates the external admin against `admin` (the
@@ -75,6 +74,18 @@ export async function esRequest(c: StoreConnection, method: string, path: string
  *   same user name and password in `admin` (FerretDB 1.x has no roles: every
  *   authenticated user may do everything).
  */
+/**
+ * The ACL an operator gives the Redis application user, from README.md's store table
+ * ("ACL limited to session:*, user:*, cache:*, lock:*; no FLUSHALL, FLUSHDB, CONFIG, DEBUG,
+ * KEYS") and the seeds' key namespaces (session:, user:, cache:, lock:).
+ */
+export const OPERATOR_REDIS_ACL = [
+  "~session:*", "~user:*", "~cache:*", "~lock:*", "resetchannels", "&session:*", "&user:*", "&cache:*", "&lock:*",
+  "+@all", "-@admin", "-@dangerous", "-flushall", "-flushdb", "-config", "-debug", "-keys", "-scan", "-randomkey",
+  "-select", "-move", "-copy", "-client|tracking", "-pubsub|channels", "-pubsub|numsub", "-pubsub|numpat",
+  "-pubsub|shardchannels", "-pubsub|shardnumsub", "-@scripting",
+];
+
 export async function prepareExternal(conns: Record<E2eStore, StoreConnection>, appPasswords: Record<E2eStore, string>): Promise<string[]> {
   const notes: string[] = [];
   const p = conns.postgres;
@@ -90,11 +101,11 @@ export async function prepareExternal(conns: Record<E2eStore, StoreConnection>, 
   const r = redisAdmin(conns.redis);
   await r.connect();
   try {
-    await r.call("ACL", "SETUSER", E2E_NAMES.redis.appUser, "reset", "on", `>${appPasswords.redis}`, ...appAclRules());
+    await r.call("ACL", "SETUSER", E2E_NAMES.redis.appUser, "reset", "on", `>${appPasswords.redis}`, ...OPERATOR_REDIS_ACL);
   } finally {
     r.disconnect();
   }
-  notes.push(`redis: ACL user ${E2E_NAMES.redis.appUser} created by the test with polystore's appAclRules()`);
+  notes.push(`redis: ACL user ${E2E_NAMES.redis.appUser} created by the test with README.md's documented rules`);
 
   const m = mongoAdmin(conns.mongodb);
   await m.connect();

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { installMocks, type Registered } from "../../util/mocks";
+import { installMocks, settled, type Registered } from "../../util/mocks";
 import { isSecretOutput, valueOf } from "../../util/outputs";
 import { stackFileConfig } from "../../util/stack";
 import { parseConfig } from "../../../stacks/config";
@@ -19,7 +19,7 @@ beforeAll(async () => {
   registered = installMocks("dev");
   program = definePolystore(parseConfig(stackFileConfig("Pulumi.dev.yaml")), "dev");
   await valueOf(program.outputs.connections);
-  await new Promise((r) => setTimeout(r, 100));
+  await settled();
 });
 
 describe("dev stack on docker", () => {
@@ -27,7 +27,11 @@ describe("dev stack on docker", () => {
     const containers = registered.filter((r) => r.type === "docker:index/container:Container");
     expect(containers.map((c) => c.name).sort()).toEqual(STORE_KINDS.map((k) => `${k}-container`).sort());
     expect(registered.filter((r) => r.type === "docker:index/network:Network")).toHaveLength(1);
-    expect(registered.filter((r) => r.type === "docker:index/volume:Volume")).toHaveLength(6);
+    const volumes = registered.filter((r) => r.type === "docker:index/volume:Volume");
+    expect(volumes.map((v) => v.name).sort()).toEqual(STORE_KINDS.map((k) => `${k}-data`).sort());
+    // keepVolumesOnDestroy (default true): `pulumi destroy` leaves every data volume; containers go.
+    for (const v of volumes) expect(v.options.retainOnDelete, v.name).toBe(true);
+    for (const c of containers) expect(c.options.retainOnDelete, c.name).toBe(false);
   });
 
   it.each(STORE_KINDS)("%s: pinned image, healthcheck, wait, memory limit, loopback ports, volume", (kind) => {

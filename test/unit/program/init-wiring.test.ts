@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { installMocks, type Registered } from "../../util/mocks";
+import { installMocks, settled, type Registered } from "../../util/mocks";
 import { valueOf } from "../../util/outputs";
 import { stackFileConfig } from "../../util/stack";
 import { parseConfig } from "../../../stacks/config";
@@ -13,7 +13,7 @@ beforeAll(async () => {
   registered = installMocks("dev");
   const program = definePolystore(parseConfig(stackFileConfig("Pulumi.dev.yaml")), "dev", { init: initHook });
   await valueOf(program.outputs.connections);
-  await new Promise((r) => setTimeout(r, 200));
+  await settled();
 });
 
 describe("init scripts wired into the dev stack", () => {

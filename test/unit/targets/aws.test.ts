@@ -61,6 +61,14 @@ describe("aws target: PostgreSQL on RDS", () => {
     expect(db.skipFinalSnapshot).toBe(true);
     expect(db.finalSnapshotIdentifier).toBeUndefined();
     expect(db.multiAz).toBe(false);
+    // Nothing is protected from `pulumi destroy` on a short-lived stack.
+    expect(review.registered.filter((r) => r.options.protect).map((r) => r.name)).toEqual([]);
+  });
+
+  it("production protects ElastiCache and OpenSearch (no AWS deletion-protection flag) with Pulumi's protect option", () => {
+    expect(resource(prod.registered, "elasticache/replicationGroup:ReplicationGroup", "redis-cache").options.protect).toBe(true);
+    expect(resource(prod.registered, "opensearch/domain:Domain", "elasticsearch-domain").options.protect).toBe(true);
+    expect(prod.registered.filter((r) => r.options.protect).map((r) => r.name).sort()).toEqual(["elasticsearch-domain", "redis-cache"]);
   });
 
   it("production: Multi-AZ and a final snapshot; a per-store override wins over the production default", () => {
@@ -307,7 +315,9 @@ describe("aws target: tags, secrets, init", () => {
   });
 
   it("production keeps deleted secrets recoverable for 30 days, encrypted with the stack's key", () => {
-    for (const s of ofType(prod.registered, "secretsmanager/secret:Secret").map(inputs)) {
+    const secrets = ofType(prod.registered, "secretsmanager/secret:Secret").map(inputs);
+    expect(secrets.map((s) => s.name).sort()).toEqual(AWS_STORES.map((k) => `polystore/prod/${k}`).sort());
+    for (const s of secrets) {
       expect(s.recoveryWindowInDays).toBe(30);
       expect(s.kmsKeyId).toBe(PROD.aws.kmsKeyArn);
     }

@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { installMocks, plainInput, type Registered } from "../../util/mocks";
+import { installMocks, plainInput, settled, type Registered } from "../../util/mocks";
 import { valueOf } from "../../util/outputs";
 import { ConfigError, parseConfig } from "../../../stacks/config";
 import { definePolystore, type PolystoreProgram } from "../../../stacks/program";
@@ -25,7 +25,7 @@ export async function evaluate(raw: Record<string, unknown>, stack: string): Pro
   const program = definePolystore(parseConfig(raw), stack, { init });
   await valueOf(program.outputs.connections);
   await valueOf(program.outputs.connectionSecrets);
-  await new Promise((r) => setTimeout(r, 200));
+  await settled();
   return { registered, program, localInit };
 }
 

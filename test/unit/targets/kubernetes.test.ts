@@ -5,15 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { isSecretInput } from "../../util/mocks";
 import { isSecretOutput, valueOf } from "../../util/outputs";
 import { STORE_KINDS, type StoreKind } from "../../../components/shared/types";
-import { clickhouseSpec } from "../../../components/clickhouse";
-import { elasticsearchSpec } from "../../../components/elasticsearch";
-import { mongodbSpec } from "../../../components/mongodb";
-import { neo4jSpec } from "../../../components/neo4j";
-import { postgresSpec } from "../../../components/postgres";
-import { redisSpec } from "../../../components/redis";
 import { FS_GROUP, INIT_CONNECTION_ENV, initCommand, readInitScripts } from "../../../components/kubernetes";
-import { parseConfig } from "../../../stacks/config";
-import type { StoreSpec } from "../../../components/shared/spec";
 import type { RenderContext } from "../../../components/shared/target";
 import { evaluate, inputs, ofType, problemsOf, resource, type Evaluated } from "./harness";
 
@@ -34,19 +26,66 @@ const ALL_ON_K8S = {
   },
 };
 
-/** The spec each store renders from (the same builders Docker uses), with a stand-in password. */
-function specOf(kind: StoreKind): StoreSpec {
-  const cfg = parseConfig(ALL_ON_K8S).stores;
-  const secrets = { adminPassword: "x", appPassword: "y" };
-  switch (kind) {
-    case "postgres": return postgresSpec(cfg.postgres!, secrets);
-    case "redis": return redisSpec(cfg.redis!, secrets);
-    case "mongodb": return mongodbSpec(cfg.mongodb!, secrets);
-    case "elasticsearch": return elasticsearchSpec(cfg.elasticsearch!, secrets);
-    case "clickhouse": return clickhouseSpec(cfg.clickhouse!, secrets);
-    case "neo4j": return neo4jSpec(cfg.neo4j!, secrets);
-  }
-}
+/**
+ * What each StatefulSet must run, written out here rather than computed by the spec builders
+ * under test (components/<store>/spec): images pinned as in README.md, Redis with the seeds'
+ * settings (maxmemory 512mb, allkeys-lru, AOF everysec, idle timeout 300) and its app ACL.
+ */
+const EXPECTED: Record<StoreKind, {
+  image: string; args?: string[]; env: Record<string, string>; health: string; ports: number[]; memoryMb: number; dataPath: string; secretEnv: string[];
+}> = {
+  postgres: {
+    image: "postgres:16.4-alpine",
+    args: ["postgres", "-c", "max_connections=100", "-c", "password_encryption=scram-sha-256"],
+    env: { POSTGRES_USER: "polystore_admin", POSTGRES_DB: "app", POSTGRES_INITDB_ARGS: "--auth-host=scram-sha-256 --auth-local=scram-sha-256", PGDATA: "/var/lib/postgresql/data/pgdata" },
+    health: "pg_isready -h 127.0.0.1 -U polystore_admin -d app",
+    ports: [5432], memoryMb: 256, dataPath: "/var/lib/postgresql/data", secretEnv: ["POSTGRES_PASSWORD"],
+  },
+  redis: {
+    image: "redis:7.4.1-alpine",
+    args: [
+      "sh", "-c", 'exec redis-server "$@" ">$REDIS_APP_PASSWORD" --requirepass "$REDIS_PASSWORD"', "redis-server",
+      "--maxmemory", "512mb", "--maxmemory-policy", "allkeys-lru", "--appendonly", "yes", "--appendfsync", "everysec", "--timeout", "300",
+      "--protected-mode", "yes", "--dir", "/data",
+      "--user", "app", "reset", "on", "~session:*", "~user:*", "~cache:*", "~lock:*", "resetchannels", "+@all", "-@admin", "-@dangerous", "+info",
+      "-flushall", "-flushdb", "-config", "-debug", "-keys", "-shutdown", "-monitor", "-acl", "-script|flush", "-script|kill",
+    ],
+    env: {},
+    health: 'REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli -h 127.0.0.1 ping | grep -q PONG',
+    ports: [6379], memoryMb: 576, dataPath: "/data", secretEnv: ["REDIS_APP_PASSWORD", "REDIS_PASSWORD"],
+  },
+  mongodb: {
+    image: "mongo:7.0.14",
+    args: ["mongod", "--auth", "--bind_ip_all", "--wiredTigerCacheSizeGB", "0.25"],
+    env: { MONGO_INITDB_ROOT_USERNAME: "polystore_admin", MONGO_INITDB_DATABASE: "app" },
+    health: "mongosh --quiet --norc --eval \"db.adminCommand('ping').ok\" | grep -q 1",
+    ports: [27017], memoryMb: 384, dataPath: "/data/db", secretEnv: ["MONGO_INITDB_ROOT_PASSWORD"],
+  },
+  elasticsearch: {
+    image: "docker.elastic.co/elasticsearch/elasticsearch:8.14.3",
+    env: {
+      "discovery.type": "single-node", "xpack.security.enabled": "true", "xpack.security.http.ssl.enabled": "false", "xpack.security.transport.ssl.enabled": "false",
+      "action.destructive_requires_name": "true", "cluster.routing.allocation.disk.threshold_enabled": "false", ES_JAVA_OPTS: "-Xms320m -Xmx320m",
+    },
+    health: 'curl -fsS -u "elastic:$ELASTIC_PASSWORD" "http://127.0.0.1:9200/_cluster/health?wait_for_status=yellow&timeout=5s" | grep -qE \'"status":"(green|yellow)"\'',
+    ports: [9200], memoryMb: 640, dataPath: "/usr/share/elasticsearch/data", secretEnv: ["ELASTIC_PASSWORD"],
+  },
+  clickhouse: {
+    image: "clickhouse/clickhouse-server:24.8.4.13",
+    env: { CLICKHOUSE_USER: "polystore_admin", CLICKHOUSE_DB: "analytics", CLICKHOUSE_DEFAULT_ACCESS_MANAGEMENT: "1" },
+    health: 'clickhouse-client --user "$CLICKHOUSE_USER" --password "$CLICKHOUSE_PASSWORD" --query "SELECT 1"',
+    ports: [8123, 9000], memoryMb: 512, dataPath: "/var/lib/clickhouse", secretEnv: ["CLICKHOUSE_PASSWORD"],
+  },
+  neo4j: {
+    image: "neo4j:5.26.0-community",
+    env: {
+      NEO4J_server_memory_heap_initial__size: "384m", NEO4J_server_memory_heap_max__size: "384m", NEO4J_server_memory_pagecache_size: "128m",
+      NEO4J_dbms_security_auth__enabled: "true",
+    },
+    health: 'cypher-shell -a bolt://127.0.0.1:7687 -u neo4j -p "${NEO4J_AUTH#neo4j/}" "RETURN 1" >/dev/null',
+    ports: [7687, 7474], memoryMb: 704, dataPath: "/data", secretEnv: ["NEO4J_AUTH"],
+  },
+};
 
 let k8s: Evaluated;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -65,6 +104,9 @@ describe("kubernetes target: one namespace per stack", () => {
     expect(inputs(ns[0]!).metadata.name).toBe("polystore-review-3");
     expect(inputs(ns[0]!).metadata.labels).toMatchObject({ "polystore.io/stack": "review-3", "polystore.io/owner": "data-team", "polystore.io/cost-centre": "cc-42" });
     expect(ofType(k8s.registered, "pulumi:providers:kubernetes")).toHaveLength(0); // ambient cluster access
+    // keepDataOnDestroy (default true): `pulumi destroy` leaves the namespace, and so the PVCs in it.
+    expect(ns[0]!.options.retainOnDelete).toBe(true);
+    expect(ns[0]!.options.protect).toBe(false);
   });
 
   it("puts every store's resources in that namespace", () => {
@@ -75,36 +117,35 @@ describe("kubernetes target: one namespace per stack", () => {
 });
 
 describe.each(STORE_KINDS)("kubernetes target: %s as a StatefulSet", (kind) => {
-  it("renders the same image, command, env and health check as Docker", () => {
-    const spec = specOf(kind);
+  it("renders the pinned image, command, env and health check (literals, not the spec builders' output)", () => {
+    const want = EXPECTED[kind];
     const c = container(kind);
-    expect(c.image).toBe(spec.image);
-    expect(c.args).toEqual(spec.command);
+    expect(c.image).toBe(want.image);
+    expect(c.args).toEqual(want.args);
     expect(c.command).toBeUndefined(); // the image's entrypoint stays, as on Docker
     const plain = Object.fromEntries(c.env.filter((e: { value?: string }) => e.value !== undefined).map((e: { name: string; value: string }) => [e.name, e.value]));
-    expect(plain).toEqual(spec.env);
-    expect(c.readinessProbe.exec.command).toEqual(["sh", "-c", spec.healthcheck.shell]);
-    expect(c.startupProbe.exec.command).toEqual(["sh", "-c", spec.healthcheck.shell]);
-    expect(c.livenessProbe.tcpSocket.port).toBe(spec.ports.find((p) => p.name === "client")!.containerPort);
-    expect(c.ports.map((p: { containerPort: number }) => p.containerPort)).toEqual(spec.ports.map((p) => p.containerPort));
+    expect(plain).toEqual(want.env);
+    expect(c.readinessProbe.exec.command).toEqual(["sh", "-c", want.health]);
+    expect(c.startupProbe.exec.command).toEqual(["sh", "-c", want.health]);
+    expect(c.livenessProbe.tcpSocket.port).toBe(want.ports[0]);
+    expect(c.ports.map((p: { containerPort: number }) => p.containerPort)).toEqual(want.ports);
   });
 
   it("takes passwords from its admin Secret through secretKeyRef, never as literal values", () => {
-    const spec = specOf(kind);
     const c = container(kind);
     const refs = c.env.filter((e: { valueFrom?: unknown }) => e.valueFrom);
-    expect(refs.map((e: { name: string }) => e.name).sort()).toEqual(Object.keys(spec.secretEnv).sort());
+    expect(refs.map((e: { name: string }) => e.name).sort()).toEqual(EXPECTED[kind].secretEnv);
     for (const r of refs) expect(r.valueFrom.secretKeyRef).toEqual({ name: `${kind}-admin`, key: r.name });
     expect(JSON.stringify(sts(kind))).not.toContain("mock-");
     const secret = resource(k8s.registered, "core/v1:Secret", `${kind}-admin`);
     expect(isSecretInput(secret.inputs.stringData)).toBe(true);
-    expect(Object.keys(inputs(secret).stringData).sort()).toEqual(Object.keys(spec.secretEnv).sort());
+    expect(Object.keys(inputs(secret).stringData).sort()).toEqual(EXPECTED[kind].secretEnv);
     expect(JSON.stringify(inputs(secret).stringData)).toContain(`mock-${kind}-admin-password-pw`);
   });
 
   it("limits memory to the spec's memoryMb and requests the same, with CPU from config", () => {
     const r = container(kind).resources;
-    const mb = `${specOf(kind).memoryMb}Mi`;
+    const mb = `${EXPECTED[kind].memoryMb}Mi`;
     expect(r.requests.memory).toBe(mb);
     expect(r.limits.memory).toBe(mb);
     expect(r.requests.cpu).toBe("250m");
@@ -120,7 +161,7 @@ describe.each(STORE_KINDS)("kubernetes target: %s as a StatefulSet", (kind) => {
     expect(t.spec.accessModes).toEqual(["ReadWriteOnce"]);
     expect(t.spec.resources.requests.storage).toBe(kind === "postgres" ? "20Gi" : "10Gi");
     expect(t.spec.storageClassName).toBe(kind === "neo4j" ? "fast-ssd" : "gp3");
-    expect(container(kind).volumeMounts).toEqual([{ name: "data", mountPath: specOf(kind).dataPath }]);
+    expect(container(kind).volumeMounts).toEqual([{ name: "data", mountPath: EXPECTED[kind].dataPath }]);
     expect(s.template.spec.securityContext.fsGroup).toBe(FS_GROUP[kind]);
     expect(s.template.spec.enableServiceLinks).toBe(false);
   });

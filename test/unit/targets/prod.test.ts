@@ -9,6 +9,13 @@ import { evaluate, inputs, ofType, problemsOf, resource, type Evaluated } from "
 
 const PROD_FILE = "Pulumi.prod.yaml";
 let prod: Evaluated;
+
+/** Every password the prod stack generates (one admin and one application password per store, OpenSearch's master). */
+const PROD_PASSWORDS = [
+  "clickhouse-admin-password", "clickhouse-app-password", "elasticsearch-admin-password", "elasticsearch-app-password", "elasticsearch-master-password",
+  "mongodb-admin-password", "mongodb-app-password", "neo4j-admin-password", "neo4j-app-password", "postgres-admin-password", "postgres-app-password",
+  "redis-admin-password", "redis-app-password",
+];
 const raw = () => stackFileConfig(PROD_FILE);
 
 beforeAll(async () => {
@@ -64,6 +71,25 @@ describe("Pulumi.prod.yaml", () => {
     expect(os.domainEndpointOptions.enforceHttps).toBe(true);
   });
 
+  it("protects the AWS stores without a deletion-protection flag (MemoryDB, OpenSearch) with Pulumi's protect option", () => {
+    // RDS and DocumentDB carry AWS's own deletionProtection (above); these two only have `protect`.
+    expect(resource(prod.registered, "memorydb/cluster:Cluster", "redis-cluster").options.protect).toBe(true);
+    expect(resource(prod.registered, "opensearch/domain:Domain", "elasticsearch-domain").options.protect).toBe(true);
+    const protectedNames = prod.registered.filter((r) => r.options.protect).map((r) => r.name).sort();
+    expect(protectedNames).toEqual(["elasticsearch-domain", "redis-cluster"]);
+  });
+
+  it("generates every password with RandomPassword: 32 characters, alphanumeric (OpenSearch's master: 2+ of -_.)", () => {
+    const passwords = ofType(prod.registered, "random:index/randomPassword:RandomPassword");
+    expect(passwords.map((p) => p.name).sort()).toEqual(PROD_PASSWORDS);
+    for (const p of passwords) {
+      const want = p.name === "elasticsearch-master-password"
+        ? { length: 32, special: true, overrideSpecial: "-_.", minSpecial: 2, minLower: 4, minUpper: 4, minNumeric: 4 }
+        : { length: 32, special: false, minLower: 4, minUpper: 4, minNumeric: 4 };
+      expect(inputs(p), p.name).toEqual(want);
+    }
+  });
+
   it("keeps Redis's AOF durability by choosing MemoryDB", () => {
     const cfg = parseConfig(raw());
     expect(cfg.stores.redis!.appendonly).toBe(true);
@@ -79,8 +105,12 @@ describe("Pulumi.prod.yaml", () => {
     expect(isSecretInput(resource(prod.registered, "rds/instance:Instance", "postgres-db").inputs.password)).toBe(true);
     expect(isSecretInput(resource(prod.registered, "docdb/cluster:Cluster", "mongodb-cluster").inputs.masterPassword)).toBe(true);
     expect(isSecretInput(resource(prod.registered, "opensearch/domain:Domain", "elasticsearch-domain").inputs.advancedSecurityOptions)).toBe(true);
-    for (const v of ofType(prod.registered, "secretsmanager/secretVersion:SecretVersion")) expect(isSecretInput(v.inputs.secretString)).toBe(true);
-    for (const s of ofType(prod.registered, "core/v1:Secret")) expect(isSecretInput(s.inputs.stringData), s.name).toBe(true);
+    const versions = ofType(prod.registered, "secretsmanager/secretVersion:SecretVersion");
+    expect(versions.map((v) => v.name).sort()).toEqual(["elasticsearch", "mongodb", "postgres", "redis"].map((k) => `${k}-connection-secret-version`));
+    for (const v of versions) expect(isSecretInput(v.inputs.secretString)).toBe(true);
+    const k8sSecrets = ofType(prod.registered, "core/v1:Secret");
+    expect(k8sSecrets.map((s) => s.name).sort()).toEqual(["clickhouse-admin", "clickhouse-init-connection", "connections-secret", "neo4j-admin", "neo4j-init-connection"]);
+    for (const s of k8sSecrets) expect(isSecretInput(s.inputs.stringData), s.name).toBe(true);
     // No password appears outside a secret anywhere in what was registered.
     const plainParts = prod.registered.map((r) => JSON.stringify(r.inputs, (_k, v) => (v && typeof v === "object" && "4dabf18193072939515e22adb298388d" in v ? "[secret]" : v)));
     expect(plainParts.join("\n")).not.toMatch(/mock-[a-z0-9-]+-pw/);
