@@ -75,9 +75,10 @@ export async function esRequest(c: StoreConnection, method: string, path: string
  *   authenticated user may do everything).
  */
 /**
- * The ACL an operator gives the Redis application user, from README.md's store table
- * ("ACL limited to session:*, user:*, cache:*, lock:*; no FLUSHALL, FLUSHDB, CONFIG, DEBUG,
- * KEYS") and the seeds' key namespaces (session:, user:, cache:, lock:).
+ * The ACL an operator gives the Redis application user, from README.md's store table (keys and
+ * channels session:*, user:*, cache:*, lock:* in database 0; no FLUSHALL, FLUSHDB, CONFIG, DEBUG,
+ * KEYS, SCAN, RANDOMKEY, SELECT, MOVE, COPY, CLIENT TRACKING, PUBSUB listing, no scripting) and the
+ * seeds' key namespaces (session:, user:, cache:, lock:).
  */
 export const OPERATOR_REDIS_ACL = [
   "~session:*", "~user:*", "~cache:*", "~lock:*", "resetchannels", "&session:*", "&user:*", "&cache:*", "&lock:*",
