@@ -14,7 +14,7 @@ import { createAdapter, runStore } from "../../components/init";
 import { appEnv } from "../../components/shared/env";
 import type { StoreConnection } from "../../components/shared/types";
 import { APP_PASSWORD_MISMATCH, checkAppLogin } from "../../stacks/health-app";
-import { copyScripts, ok, removeDir, run, storeConnection, uniqueSuffix } from "./init-support";
+import { copyScripts, ok, removeDir, run, storeConnection, uniqueSuffix, withPg } from "./init-support";
 
 const ORG_A = "00000000-0000-4000-8000-0000000000aa";
 const ORG_B = "00000000-0000-4000-8000-0000000000bb";
@@ -40,15 +40,7 @@ async function asApp<T>(f: (c: pg.Client) => Promise<T>, database?: string): Pro
   }
 }
 
-async function asAdmin<T>(database: string, f: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ host: base.host, port: base.port, user: base.admin.user, password: base.admin.password, database });
-  await c.connect();
-  try {
-    return await f(c);
-  } finally {
-    await c.end();
-  }
-}
+const asAdmin = <T>(database: string, f: (c: pg.Client) => Promise<T>): Promise<T> => withPg(base, "admin", database, f);
 
 /** Runs `f` in a transaction as tenant `org`; always rolls back unless `commit`. */
 async function asTenant<T>(c: pg.Client, org: string, f: () => Promise<T>, commit = false): Promise<T> {

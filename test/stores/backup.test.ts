@@ -22,7 +22,7 @@ import { backupMain } from "../../stacks/backup/backup";
 import { restoreMain } from "../../stacks/backup/restore";
 import { snapshotMain } from "../../stacks/backup/snapshot";
 import type { CliIO } from "../../stacks/backup/common";
-import { ok, run, storeConnection, uniqueSuffix } from "./init-support";
+import { ok, run, storeConnection, uniqueSuffix, withPg } from "./init-support";
 
 const STACK = "backuptest";
 const ORG_A = "00000000-0000-4000-8000-0000000000a1";
@@ -110,15 +110,7 @@ afterAll(async () => {
 // ---------------------------------------------------------------- postgres
 let pgConn: StoreConnection;
 
-async function pgAdmin<T>(database: string, f: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ host: pgConn.host, port: pgConn.port, user: pgConn.admin.user, password: pgConn.admin.password, database });
-  await c.connect();
-  try {
-    return await f(c);
-  } finally {
-    await c.end();
-  }
-}
+const pgAdmin = <T>(database: string, f: (c: pg.Client) => Promise<T>): Promise<T> => withPg(pgConn, "admin", database, f);
 
 async function pgApp<T>(org: string, f: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ host: pgConn.host, port: pgConn.port, user: pgConn.app.user, password: pgConn.app.password, database: pgConn.database });
@@ -168,7 +160,7 @@ describe("backup and restore: postgres", () => {
     const r = await cli(restoreMain, restoreArgs(file, id, ["postgres"], "--yes"));
     expect(r.code, r.err + r.out).toBe(0);
     expect(r.out).toContain("every count and ledger matches the manifest");
-    expect(r.out).toMatch(/postgres\s+ledger versions\s+1,2,3\s+1,2,3\s+ok/);
+    expect(r.out).toMatch(/postgres\s+ledger versions\s+1,2,3,4\s+1,2,3,4\s+ok/);
     expect(await counts(pgConn)).toEqual(before);
     // The application still sees only its tenant's rows, with the same values.
     const titles = await pgApp(ORG_A, (c) => c.query("SELECT title FROM articles"));
@@ -668,7 +660,7 @@ describe("snapshot save / load / reset", () => {
     expect(await counts(other)).toEqual(await counts(pgConn));
     const reset = await cli(snapshotMain, ["reset", "--stack", "review-pr-7", "--connections", dst, "--yes"]);
     expect(reset.code, reset.err + reset.out).toBe(0);
-    expect(reset.out).toContain("postgres      reset; applied 1,2,3");
+    expect(reset.out).toContain("postgres      reset; applied 1,2,3,4");
     const after = (await counts(other))["rows per table"]!;
     expect(after["public.organizations"]).toBe(0);
     expect(after["polystore.schema_history"]).toBe(3);

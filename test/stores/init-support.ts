@@ -7,6 +7,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pg from "pg";
 import { inject } from "vitest";
 import { createAdapter, runStore } from "../../components/init";
 import { parseConnections, type Connections } from "../../components/init/connections";
@@ -60,4 +61,19 @@ export function ok(report: RunReport): RunReport {
 /** Four runners at once; returns their reports. */
 export function fourConcurrentRuns(conn: StoreConnection, scriptsDir?: string): Promise<RunReport[]> {
   return Promise.all([1, 2, 3, 4].map((i) => run(conn, "apply", scriptsDir, `runner-${i}`)));
+}
+
+/**
+ * Runs `f` with a PostgreSQL client connected as the connection's admin or application identity to
+ * `database` (default: the connection's own), and always closes it.
+ */
+export async function withPg<T>(conn: StoreConnection, who: "admin" | "app", database: string | undefined, f: (c: pg.Client) => Promise<T>): Promise<T> {
+  const cred = conn[who];
+  const c = new pg.Client({ host: conn.host, port: conn.port, user: cred.user, password: cred.password, database: database ?? conn.database });
+  await c.connect();
+  try {
+    return await f(c);
+  } finally {
+    await c.end();
+  }
 }

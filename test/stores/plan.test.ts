@@ -24,7 +24,7 @@ import { createSearchHttp } from "../../components/init/adapters/search-http";
 import { planStore } from "../../components/init/plan";
 import { defaultScriptsDir } from "../../components/init/runner";
 import type { StoreConnection } from "../../components/shared/types";
-import { ok, uniqueSuffix } from "./init-support";
+import { ok, uniqueSuffix, withPg } from "./init-support";
 
 type Engine = "postgres" | "redis" | "clickhouse" | "neo4j" | "mongodb" | "elasticsearch" | "opensearch";
 
@@ -35,15 +35,7 @@ interface Fixture {
   cleanup(conn: StoreConnection): Promise<void>;
 }
 
-async function withPg<T>(conn: StoreConnection, database: string, f: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ host: conn.host, port: conn.port, user: conn.admin.user, password: conn.admin.password, database });
-  await c.connect();
-  try {
-    return await f(c);
-  } finally {
-    await c.end();
-  }
-}
+const withAdminPg = <T>(conn: StoreConnection, database: string, f: (c: pg.Client) => Promise<T>): Promise<T> => withPg(conn, "admin", database, f);
 
 async function withRedis<T>(conn: StoreConnection, f: (r: Redis) => Promise<T>): Promise<T> {
   const r = new Redis({ host: conn.host, port: conn.port, username: conn.admin.user, password: conn.admin.password, db: Number(conn.database), lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
@@ -112,15 +104,22 @@ const FIXTURES: Record<Engine, Fixture> = {
   postgres: {
     async fresh(base) {
       const db = `polystore_plan_${uniqueSuffix()}`;
-      await withPg(base, "postgres", (c) => c.query(`CREATE DATABASE ${db}`));
+      await withAdminPg(base, "postgres", (c) => c.query(`CREATE DATABASE ${db}`));
       return { ...base, database: db, app: { user: `${db}_app`, password: `pw-${uniqueSuffix()}` }, options: { ...base.options, ownerRole: `${db}_owner` } };
     },
     async lockState(conn) {
-      const r = await withPg(conn, conn.database, (c) => c.query("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND classid = 1886350457 AND objid = 1"));
-      return r.rows[0].n === 0 ? "none" : `${r.rows[0].n} advisory lock(s) held`;
+      // The runner's lock is a table lock on polystore.init_lock held by a second admin session (and, before
+      // that, an advisory lock): neither may be held by anyone once plan has run.
+      const r = await withAdminPg(conn, conn.database, (c) =>
+        c.query(
+          "SELECT count(*)::int AS n FROM pg_locks l LEFT JOIN pg_class k ON k.oid = l.relation " +
+            "WHERE l.pid <> pg_backend_pid() AND (k.relname = 'init_lock' OR l.locktype = 'advisory')",
+        ),
+      );
+      return r.rows[0].n === 0 ? "none" : `${r.rows[0].n} runner lock(s) held`;
     },
     async cleanup(conn) {
-      await withPg(conn, "postgres", async (c) => {
+      await withAdminPg(conn, "postgres", async (c) => {
         await c.query(`DROP DATABASE IF EXISTS ${conn.database} WITH (FORCE)`);
         await c.query(`DROP ROLE IF EXISTS ${conn.database}_app`);
         await c.query(`DROP ROLE IF EXISTS ${conn.database}_owner`);

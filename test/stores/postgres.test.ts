@@ -13,7 +13,7 @@ import { createAdapter, runStore } from "../../components/init";
 import { initScriptsProvider } from "../../components/init/resource";
 import { PROJECT_ROOT } from "../../components/init/runner";
 import type { StoreConnection } from "../../components/shared/types";
-import { copyScripts, fourConcurrentRuns, ok, removeDir, run, storeConnection, uniqueSuffix } from "./init-support";
+import { copyScripts, fourConcurrentRuns, ok, removeDir, run, storeConnection, uniqueSuffix, withPg } from "./init-support";
 
 const ORG_A = "00000000-0000-4000-8000-00000000000a";
 const ORG_B = "00000000-0000-4000-8000-00000000000b";
@@ -29,25 +29,9 @@ async function freshDatabase(): Promise<StoreConnection> {
   return { ...base, database: db, app: { user: `${db}_app`, password: `pw-${uniqueSuffix()}'"` }, options: { ...base.options, ownerRole: `${db}_owner` } };
 }
 
-async function admin<T>(conn: StoreConnection, database: string, f: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ host: conn.host, port: conn.port, user: conn.admin.user, password: conn.admin.password, database });
-  await c.connect();
-  try {
-    return await f(c);
-  } finally {
-    await c.end();
-  }
-}
+const admin = <T>(conn: StoreConnection, database: string, f: (c: pg.Client) => Promise<T>): Promise<T> => withPg(conn, "admin", database, f);
 
-async function asApp<T>(conn: StoreConnection, f: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ host: conn.host, port: conn.port, user: conn.app.user, password: conn.app.password, database: conn.database });
-  await c.connect();
-  try {
-    return await f(c);
-  } finally {
-    await c.end();
-  }
-}
+const asApp = <T>(conn: StoreConnection, f: (c: pg.Client) => Promise<T>): Promise<T> => withPg(conn, "app", undefined, f);
 
 beforeAll(() => {
   base = storeConnection("postgres");
@@ -215,7 +199,7 @@ describe("postgres init scripts", () => {
       await holder.close();
     }
     // Released: the next runner takes it and applies everything.
-    expect(ok(await run(conn, "apply")).applied.map((a) => a.version)).toEqual([1, 2, 3]);
+    expect(ok(await run(conn, "apply")).applied.map((a) => a.version)).toEqual([1, 2, 3, 4]);
   });
 });
 
