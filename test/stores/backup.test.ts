@@ -663,7 +663,7 @@ describe("snapshot save / load / reset", () => {
     expect(reset.out).toContain("postgres      reset; applied 1,2,3,4");
     const after = (await counts(other))["rows per table"]!;
     expect(after["public.organizations"]).toBe(0);
-    expect(after["polystore.schema_history"]).toBe(3);
+    expect(after["polystore.schema_history"]).toBe(4);
     const unknown = await cli(snapshotMain, ["load", "--stack", "x", "--name", "nope", "--connections", dst, "--yes"]);
     expect(unknown.code).toBe(2);
     expect(unknown.err).toContain("no snapshot named nope");
