@@ -28,8 +28,8 @@ export const IMAGE_ADVISORIES: ImageAdvisory[] = [
     source: "CVE-2025-8713, CVE-2025-8714, CVE-2025-8715: fixed in 16.10 (PostgreSQL security release of 2025-08-14, postgresql.org/support/security)",
   },
   {
-    repository: "mongo", line: "7.0", minimum: "7.0.28",
-    source: "CVE-2025-14847 (zlib-compressed messages disclose uninitialised server memory, unauthenticated): fixed in 7.0.28 (mongodb.com/alerts)",
+    repository: "mongo", line: "7.0", minimum: "7.0.32",
+    source: "CVE-2025-14847 (\"MongoBleed\": zlib-compressed messages disclose uninitialised server memory, unauthenticated; CISA KEV): fixed in 7.0.28; CVE-2026-6914 (integer underflow computing the MD5 of a malformed BSON object, authenticated denial of service): 7.0 before 7.0.32 affected (NVD, published 2026-04-29; mongodb.com/alerts)",
   },
   {
     repository: "elasticsearch", line: "8.14", minimum: "8.14.3",
