@@ -54,17 +54,22 @@ describe("SARIF 2.1.0", () => {
     expect(run.tool.driver.rules.map((r) => r.id)).toEqual(LINT_RULES.map((r) => r.id));
     const located = run.results.map((r) => [r.ruleId, r.locations[0].physicalLocation.artifactLocation.uri, r.locations[0].physicalLocation.region.startLine, !!r.suppressions]);
     expect(located).toEqual([
+      // The shipped 004 script's reviewed waiver (dropping the shared counter's sequence).
+      ["sql-drop", "init-scripts/postgres/004_tenant_scoped_keys.sql", 54, true],
       ["sql-truncate", "init-scripts/postgres/099_bad.sql", 2, false],
       ["sql-drop", "init-scripts/postgres/099_bad.sql", 4, true],
       ["redis-flush", "init-scripts/redis/099_bad.redis", 1, false],
     ]);
-    expect(run.results[1]!.suppressions).toEqual([{ kind: "inSource", justification: "emptied in PR 7" }]);
+    expect(run.results[2]!.suppressions).toEqual([{ kind: "inSource", justification: "emptied in PR 7" }]);
   });
 
-  it("migrate lint on the shipped tree: valid, no results", () => {
+  it("migrate lint on the shipped tree: valid, and its one result is the reviewed waiver, suppressed", () => {
     let out = "";
     expect(runLint(["--format", "sarif"], (s) => (out += s))).toBe(0);
-    expect(expectValid(JSON.parse(out)).runs[0]!.results).toEqual([]);
+    const results = expectValid(JSON.parse(out)).runs[0]!.results;
+    expect(results.map((r) => [r.ruleId, r.locations[0].physicalLocation.artifactLocation.uri, !!r.suppressions])).toEqual([
+      ["sql-drop", "init-scripts/postgres/004_tenant_scoped_keys.sql", true],
+    ]);
   });
 
   it("policy:check: valid, every policy a rule, each violation located in its stack file", () => {

@@ -44,7 +44,7 @@ describe("bench footprint: used_over_budget", () => {
     expect(() => benchFootprint(snapshot([]), 3072)).toThrow("footprint: Pulumi.dev.yaml rendered no docker:index/container:Container");
   });
 
-  it("reads the budget from the snapshot's own stack file by default (Pulumi.dev.yaml: 3072 MB)", () => {
-    expect(fig(benchFootprint(snapshot([container("a", 3072)])), "footprint.budget_mb").median).toBe(3072);
+  it("reads the budget from the snapshot's own stack file by default (Pulumi.dev.yaml: the schema's 4096 MB)", () => {
+    expect(fig(benchFootprint(snapshot([container("a", 3072)])), "footprint.budget_mb").median).toBe(4096);
   });
 });

@@ -35,27 +35,36 @@ const EXPECTED: Record<StoreKind, {
   image: string; args?: string[]; env: Record<string, string>; health: string; ports: number[]; memoryMb: number; dataPath: string; secretEnv: string[];
 }> = {
   postgres: {
-    image: "postgres:16.4-alpine",
+    image: "postgres:16.15-alpine",
     args: ["postgres", "-c", "max_connections=100", "-c", "password_encryption=scram-sha-256"],
     env: { POSTGRES_USER: "polystore_admin", POSTGRES_DB: "app", POSTGRES_INITDB_ARGS: "--auth-host=scram-sha-256 --auth-local=scram-sha-256", PGDATA: "/var/lib/postgresql/data/pgdata" },
     health: "pg_isready -h 127.0.0.1 -U polystore_admin -d app",
-    ports: [5432], memoryMb: 256, dataPath: "/var/lib/postgresql/data", secretEnv: ["POSTGRES_PASSWORD"],
+    ports: [5432], memoryMb: 320, dataPath: "/var/lib/postgresql/data", secretEnv: ["POSTGRES_PASSWORD"],
   },
   redis: {
-    image: "redis:7.4.1-alpine",
+    image: "redis:7.4.11-alpine",
     args: [
-      "sh", "-c", 'exec redis-server "$@" ">$REDIS_APP_PASSWORD" --requirepass "$REDIS_PASSWORD"', "redis-server",
+      "sh", "-c",
+      [
+        'exec docker-entrypoint.sh redis-server "$@" - <<POLYSTORE_REDIS_CONF',
+        `user default reset on #$(printf %s "$REDIS_PASSWORD" | sha256sum | cut -d' ' -f1) ~* &* +@all`,
+        `user app reset on #$(printf %s "$REDIS_APP_PASSWORD" | sha256sum | cut -d' ' -f1) ` +
+          "~session:* ~user:* ~cache:* ~lock:* resetchannels &session:* &user:* &cache:* &lock:* +@all -@admin -@dangerous +info " +
+          "-flushall -flushdb -config -debug -keys -shutdown -monitor -acl -script|flush -script|kill -@scripting -scan -randomkey " +
+          "-move -copy -select -client|tracking -client|caching -pubsub|channels -pubsub|numsub -pubsub|numpat -pubsub|shardchannels " +
+          "-pubsub|shardnumsub +select|0",
+        "POLYSTORE_REDIS_CONF",
+      ].join("\n"),
+      "redis-server",
       "--maxmemory", "512mb", "--maxmemory-policy", "allkeys-lru", "--appendonly", "yes", "--appendfsync", "everysec", "--timeout", "300",
       "--protected-mode", "yes", "--dir", "/data",
-      "--user", "app", "reset", "on", "~session:*", "~user:*", "~cache:*", "~lock:*", "resetchannels", "+@all", "-@admin", "-@dangerous", "+info",
-      "-flushall", "-flushdb", "-config", "-debug", "-keys", "-shutdown", "-monitor", "-acl", "-script|flush", "-script|kill",
     ],
     env: {},
     health: 'REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli -h 127.0.0.1 ping | grep -q PONG',
-    ports: [6379], memoryMb: 576, dataPath: "/data", secretEnv: ["REDIS_APP_PASSWORD", "REDIS_PASSWORD"],
+    ports: [6379], memoryMb: 1024, dataPath: "/data", secretEnv: ["REDIS_APP_PASSWORD", "REDIS_PASSWORD"],
   },
   mongodb: {
-    image: "mongo:7.0.14",
+    image: "mongo:7.0.40",
     args: ["mongod", "--auth", "--bind_ip_all", "--wiredTigerCacheSizeGB", "0.25"],
     env: { MONGO_INITDB_ROOT_USERNAME: "polystore_admin", MONGO_INITDB_DATABASE: "app" },
     health: "mongosh --quiet --norc --eval \"db.adminCommand('ping').ok\" | grep -q 1",
@@ -68,22 +77,22 @@ const EXPECTED: Record<StoreKind, {
       "action.destructive_requires_name": "true", "cluster.routing.allocation.disk.threshold_enabled": "false", ES_JAVA_OPTS: "-Xms320m -Xmx320m",
     },
     health: 'curl -fsS -u "elastic:$ELASTIC_PASSWORD" "http://127.0.0.1:9200/_cluster/health?wait_for_status=yellow&timeout=5s" | grep -qE \'"status":"(green|yellow)"\'',
-    ports: [9200], memoryMb: 640, dataPath: "/usr/share/elasticsearch/data", secretEnv: ["ELASTIC_PASSWORD"],
+    ports: [9200], memoryMb: 896, dataPath: "/usr/share/elasticsearch/data", secretEnv: ["ELASTIC_PASSWORD"],
   },
   clickhouse: {
-    image: "clickhouse/clickhouse-server:24.8.4.13",
+    image: "clickhouse/clickhouse-server:24.8.14.39",
     env: { CLICKHOUSE_USER: "polystore_admin", CLICKHOUSE_DB: "analytics", CLICKHOUSE_DEFAULT_ACCESS_MANAGEMENT: "1" },
-    health: 'clickhouse-client --user "$CLICKHOUSE_USER" --password "$CLICKHOUSE_PASSWORD" --query "SELECT 1"',
+    health: 'clickhouse-client --query "SELECT 1"',
     ports: [8123, 9000], memoryMb: 512, dataPath: "/var/lib/clickhouse", secretEnv: ["CLICKHOUSE_PASSWORD"],
   },
   neo4j: {
-    image: "neo4j:5.26.0-community",
+    image: "neo4j:5.26.29-community",
     env: {
       NEO4J_server_memory_heap_initial__size: "384m", NEO4J_server_memory_heap_max__size: "384m", NEO4J_server_memory_pagecache_size: "128m",
       NEO4J_dbms_security_auth__enabled: "true",
     },
-    health: 'cypher-shell -a bolt://127.0.0.1:7687 -u neo4j -p "${NEO4J_AUTH#neo4j/}" "RETURN 1" >/dev/null',
-    ports: [7687, 7474], memoryMb: 704, dataPath: "/data", secretEnv: ["NEO4J_AUTH"],
+    health: 'NEO4J_PASSWORD="${NEO4J_AUTH#neo4j/}" cypher-shell -a bolt://127.0.0.1:7687 -u neo4j "RETURN 1" >/dev/null',
+    ports: [7687, 7474], memoryMb: 896, dataPath: "/data", secretEnv: ["NEO4J_AUTH"],
   },
 };
 
