@@ -143,7 +143,7 @@ async function writeTemplate(): Promise<void> {
       "polystore:target": "external",
       "polystore:owner": "review-e2e",
       "polystore:initScripts": { enabled: false },
-      "polystore:connectionSecrets": { envFile: { path: path.join(envDir, ".env.{{stack}}") } },
+      "polystore:connectionSecrets": { envFile: { path: "review-env/.env.{{stack}}" } },
       "polystore:tags": { "pull-request": "{{pr}}" },
       "polystore:stores": {
         redis: {
@@ -172,11 +172,12 @@ const all = (r: Run) => r.stdout + r.stderr;
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "review-e2e-"));
   backend = path.join(tmp, "backend");
-  envDir = path.join(tmp, "env");
   template = path.join(tmp, "Pulumi.review-e2e.yaml");
   fs.mkdirSync(backend);
   project = path.join(tmp, "project");
   copyProject(project);
+  // Inside the project copy: polystore refuses an env file outside the project (polystore:connectionSecrets.envFile.path).
+  envDir = path.join(project, "review-env");
   const setup = path.join(ROOT, "test/e2e/setup-pulumi.sh");
   if (!fs.existsSync(setup)) {
     cli = { ok: false, reason: "test/e2e/setup-pulumi.sh does not exist" };
