@@ -11,7 +11,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RunReport } from "../components/init/types";
-import type { StoreConnection } from "../components/shared/types";
+import type { StoreConnection } from "../components/core/types";
 import type { BenchContext, Section } from "./context";
 import { generateMigrations, type MigrationSet } from "./migrations";
 import { runTimed, tail } from "./proc";

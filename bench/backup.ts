@@ -13,7 +13,7 @@ import { backupId } from "../components/backup/archive";
 import { createBackupDriver } from "../components/backup/drivers";
 import { executeRestore, planRestore, runBackup, withDrivers } from "../components/backup/engine";
 import { runTool } from "../components/backup/tools";
-import { STORE_KINDS, type StoreConnection, type StoreKind } from "../components/shared/types";
+import { STORE_KINDS, type StoreConnection, type StoreKind } from "../components/core/types";
 import type { BenchContext, Section } from "./context";
 import { ROOT } from "./proc";
 import { runOnce } from "./runner";

@@ -6,7 +6,7 @@
  * two modes alternates between iterations.
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { STORE_KINDS, type StoreConnection, type StoreKind } from "../components/shared/types";
+import { STORE_KINDS, type StoreConnection, type StoreKind } from "../components/core/types";
 import { CORES, cpuWindow, type CpuWindow } from "./cpu";
 import type { BenchContext, Section } from "./context";
 import { runOnce } from "./runner";

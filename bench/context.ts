@@ -1,5 +1,5 @@
 /** What every benchmark part gets, and what it returns. */
-import type { StoreConnection, StoreKind } from "../components/shared/types";
+import type { StoreConnection, StoreKind } from "../components/core/types";
 import type { EngineGroup } from "./cpu";
 import type { FlywayLauncher } from "./flyway";
 import type { Namespaces } from "./namespaces";

@@ -6,7 +6,7 @@
  * One run per store: a load run takes a minute or more, and the figure that
  * matters (the peak) is a maximum, not a timing to be averaged.
  */
-import type { StoreKind } from "../components/shared/types";
+import type { StoreKind } from "../components/core/types";
 import { describeOutcome, measure, startInLimit, type LoadOutcome } from "../test/load/lib/support";
 import { WORKLOADS } from "../test/load/lib/workloads";
 import type { Section } from "./context";

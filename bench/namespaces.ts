@@ -16,7 +16,7 @@ import { MongoClient } from "mongodb";
 import neo4j from "neo4j-driver";
 import Redis from "ioredis";
 import pg from "pg";
-import type { StoreConnection, StoreKind } from "../components/shared/types";
+import type { StoreConnection, StoreKind } from "../components/core/types";
 
 export const APP_USER = "bench_app";
 export const OWNER_ROLE = "bench_owner";

@@ -4,7 +4,7 @@
  * Reports the second run's time as a fraction of the first (noop_over_apply)
  * and how many requests it sent (the adapters' roundTrips).
  */
-import { STORE_KINDS, type StoreKind } from "../components/shared/types";
+import { STORE_KINDS, type StoreKind } from "../components/core/types";
 import type { BenchContext, Section } from "./context";
 import { runOnce } from "./runner";
 import { figure, median, ratios, rotate } from "./stats";

@@ -13,7 +13,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createAdapter } from "../components/init";
-import type { StoreKind } from "../components/shared/types";
+import type { StoreKind } from "../components/core/types";
 import { evaluateStack } from "../policies/check";
 import { startEngines, type EngineKind, type HarnessRun } from "../test/harness/engines";
 import { benchApply } from "./apply";

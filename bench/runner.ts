@@ -8,7 +8,7 @@
  */
 import { createAdapter, runStore, type Operation, type StoreAdapter } from "../components/init";
 import type { RunReport } from "../components/init/types";
-import type { StoreConnection } from "../components/shared/types";
+import type { StoreConnection } from "../components/core/types";
 
 export interface RunResult {
   report: RunReport;

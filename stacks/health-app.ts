@@ -8,7 +8,7 @@
 import pg from "pg";
 import Redis from "ioredis";
 import { errorText } from "../components/init/adapter";
-import type { StoreConnection } from "../components/shared/types";
+import type { StoreConnection } from "../components/core/types";
 
 /** The message health prints when the application's login is refused. */
 export const APP_PASSWORD_MISMATCH = "app password does not match the stack";

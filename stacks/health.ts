@@ -13,7 +13,7 @@ import { errorText } from "../components/init/adapter";
 import { connectionsFromFile, connectionsFromStack, type Connections } from "../components/init/connections";
 import { PROJECT_ROOT } from "../components/init/runner";
 import { checkAppLogin } from "./health-app";
-import { STORE_KINDS, type StoreConnection, type StoreKind } from "../components/shared/types";
+import { STORE_KINDS, type StoreConnection, type StoreKind } from "../components/core/types";
 import { EXIT, exitCodeOf, wantsHelp } from "./cli/exit";
 import { CONNECTIONS_HELP } from "./cli/connections-help";
 

@@ -9,8 +9,8 @@ import { parseArgs } from "node:util";
 import { dirname, relative, resolve } from "node:path";
 import { LINT_RULES, lintScripts, type Finding, type LintResult } from "../components/init/lint";
 import { PROJECT_ROOT } from "../components/init/runner";
-import { toSarif } from "../components/shared/sarif";
-import { STORE_KINDS, type StoreKind } from "../components/shared/types";
+import { toSarif } from "../components/core/sarif";
+import { STORE_KINDS, type StoreKind } from "../components/core/types";
 import { CliUsageError, EXIT, wantsHelp } from "./cli/exit";
 
 export const LINT_USAGE = `usage: npm run migrate -- lint [--store <kind>]... [--base <git-ref>] [--format text|json|sarif] [--scripts-root <dir>]

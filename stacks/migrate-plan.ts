@@ -12,7 +12,7 @@ import { createAdapter } from "../components/init";
 import { connectionsFromEnv, connectionsFromFile, connectionsFromStack, type Connections } from "../components/init/connections";
 import { planStore, type PlanReport } from "../components/init/plan";
 import { PROJECT_ROOT } from "../components/init/runner";
-import type { StoreKind } from "../components/shared/types";
+import type { StoreKind } from "../components/core/types";
 import { CliUsageError, EXIT, wantsHelp } from "./cli/exit";
 import { parseCli } from "./migrate";
 

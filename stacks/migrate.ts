@@ -12,7 +12,7 @@ import { resolve } from "node:path";
 import { createAdapter, runStore, type Operation, type RunReport } from "../components/init";
 import { connectionsFromEnv, connectionsFromFile, connectionsFromStack, type Connections } from "../components/init/connections";
 import { PROJECT_ROOT } from "../components/init/runner";
-import { STORE_KINDS, type StoreKind } from "../components/shared/types";
+import { STORE_KINDS, type StoreKind } from "../components/core/types";
 import { EXIT, exitCodeOf, wantsHelp } from "./cli/exit";
 import { CONNECTIONS_HELP } from "./cli/connections-help";
 import { runLint } from "./migrate-lint";

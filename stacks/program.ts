@@ -8,15 +8,15 @@ import {
   RedisStore,
 } from "../components";
 import { SINKS, type SinkResult, type SinkStore } from "../components/secrets";
-import type { StoreComponent } from "../components/shared/component";
-import type { StoreSettings } from "../components/shared/settings";
-import type { InitHook, StoreArgs } from "../components/shared/store";
-import type { SharedInfra } from "../components/shared/target";
-import type { StoreConnection, StoreKind } from "../components/shared/types";
+import type { StoreComponent } from "../components/stores/component";
+import type { StoreSettings } from "../components/stores/settings";
+import type { InitHook, StoreArgs } from "../components/stores/store";
+import type { SharedInfra } from "../components/targets/target";
+import type { StoreConnection, StoreKind } from "../components/core/types";
 import { RENDERERS, SHARED } from "../components/targets";
-import { DockerAdminUis } from "../components/docker/admin-uis";
-import { ADMIN_UI_DEFAULTS } from "../components/docker/admin-ui-catalog";
-import type { DockerInfra } from "../components/docker";
+import { DockerAdminUis } from "../components/targets/docker/admin-uis";
+import { ADMIN_UI_DEFAULTS } from "../components/targets/docker/admin-ui-catalog";
+import type { DockerInfra } from "../components/targets/docker";
 import { enabledKinds, storeTarget, type PolystoreConfig } from "./config";
 import { activeAdminUis } from "./config/checks";
 

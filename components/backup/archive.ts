@@ -7,7 +7,7 @@
  */
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { STORE_KINDS, type StoreKind } from "../shared/types";
+import { STORE_KINDS, type StoreKind } from "../core/types";
 import { runTool, sha256File } from "./tools";
 import type { StoreManifest } from "./types";
 

@@ -14,7 +14,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { StoreConnection } from "../shared/types";
+import type { StoreConnection } from "../core/types";
 import { checkIdentifier, errorText } from "../init/adapter";
 import { chIdent, chString, createExecutor, type ClickHouseExecutor } from "../init/adapters/clickhouse-executor";
 import { allCountDifferences, stagingName } from "./tools";

@@ -1,5 +1,5 @@
 /** One backup driver per store kind (adding a store = one line here plus its file). */
-import type { StoreConnection, StoreKind } from "../shared/types";
+import type { StoreConnection, StoreKind } from "../core/types";
 import { createPostgresBackup } from "./postgres";
 import { createRedisBackup } from "./redis";
 import { createMongoBackup } from "./mongodb";

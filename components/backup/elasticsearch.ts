@@ -14,7 +14,7 @@
 import { createReadStream, createWriteStream, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import type { StoreConnection } from "../shared/types";
+import type { StoreConnection } from "../core/types";
 import { addressOf, errorText } from "../init/adapter";
 import { ES_LEDGER_INDEX, ES_LOCK_INDEX } from "../init/adapters/elasticsearch";
 import { createSearchHttp, type SearchHttp, type SearchRequest } from "../init/adapters/search-http";

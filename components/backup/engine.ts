@@ -5,7 +5,7 @@
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { StoreConnection, StoreKind } from "../shared/types";
+import type { StoreConnection, StoreKind } from "../core/types";
 import { errorText } from "../init/adapter";
 import { ArchiveError, archivePath, backupId, listArchives, MANIFEST_FORMAT, openArchive, type Manifest, type OpenedArchive } from "./archive";
 import { createBackupDriver } from "./drivers";

@@ -12,7 +12,7 @@
 import { createReadStream, createWriteStream, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BSON, MongoClient, type Db, type Document } from "mongodb";
-import type { StoreConnection } from "../shared/types";
+import type { StoreConnection } from "../core/types";
 import { addressOf, errorText } from "../init/adapter";
 import { MONGO_LEDGER, MONGO_LOCK } from "../init/adapters/mongodb";
 import { allCountDifferences, stagingName } from "./tools";

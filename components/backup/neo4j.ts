@@ -14,7 +14,7 @@ import { createReadStream, createWriteStream, readFileSync, writeFileSync } from
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import neo4j, { type Driver, type ManagedTransaction, type Transaction } from "neo4j-driver";
-import type { StoreConnection } from "../shared/types";
+import type { StoreConnection } from "../core/types";
 import { addressOf, errorText } from "../init/adapter";
 import { decodeProps, encodeProps } from "./neo4j-values";
 import { allCountDifferences } from "./tools";

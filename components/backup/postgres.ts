@@ -7,7 +7,7 @@
  * The password travels in PGPASSWORD (environment), never argv.
  */
 import pg from "pg";
-import type { StoreConnection } from "../shared/types";
+import type { StoreConnection } from "../core/types";
 import { addressOf, checkIdentifier } from "../init/adapter";
 import { join } from "node:path";
 import { allCountDifferences, runTool, stagingName } from "./tools";

@@ -15,7 +15,7 @@ import { createReadStream, createWriteStream, existsSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import Redis from "ioredis";
-import type { StoreConnection } from "../shared/types";
+import type { StoreConnection } from "../core/types";
 import { addressOf, errorText } from "../init/adapter";
 import { runTool } from "./tools";
 import { StoreNotUpError, type BackupDriver, type Counts } from "./types";

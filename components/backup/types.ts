@@ -12,7 +12,7 @@
  *   relative to `dir`); the engine checksums them.
  * - `restore` must leave the store as it was when it fails (say how in `restoreMethod`).
  */
-import type { StoreConnection, StoreKind } from "../shared/types";
+import type { StoreConnection, StoreKind } from "../core/types";
 
 /** Counts per object, e.g. `{ "public.users": 3 }` (rows), `{ "db0": 12 }` (keys). */
 export type Counts = Record<string, number>;

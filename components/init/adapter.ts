@@ -17,7 +17,7 @@
  *   the engine has transactions (PostgreSQL), otherwise right after it succeeds;
  *   on failure of a non-transactional engine it records `success: false` and throws.
  */
-import type { StoreConnection, StoreKind } from "../shared/types";
+import type { StoreConnection, StoreKind } from "../core/types";
 import type { LedgerEntry, PreparedScript } from "./types";
 
 export interface StoreAdapter {

@@ -8,7 +8,7 @@
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { STORE_KINDS, type StoreConnection, type StoreKind } from "../shared/types";
+import { STORE_KINDS, type StoreConnection, type StoreKind } from "../core/types";
 
 export type Connections = Partial<Record<StoreKind, StoreConnection>>;
 

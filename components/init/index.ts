@@ -2,7 +2,7 @@
  * polystore init scripts: the adapter contract, the runner and the Pulumi wiring.
  * Named exports only.
  */
-import type { StoreConnection, StoreKind } from "../shared/types";
+import type { StoreConnection, StoreKind } from "../core/types";
 import type { AdapterFactory, StoreAdapter } from "./adapter";
 import { createPostgresAdapter } from "./adapters/postgres";
 import { createRedisAdapter } from "./adapters/redis";

@@ -6,7 +6,7 @@
  * (passwords masked), applied scripts whose file changed since, and ledger rows
  * with no file, and says why `apply` would refuse to run, if it would.
  */
-import type { StoreConnection, StoreKind } from "../shared/types";
+import type { StoreConnection, StoreKind } from "../core/types";
 import { errorText, type StoreAdapter } from "./adapter";
 import { parseMongoScript } from "./adapters/mongodb-script";
 import { parseRedisScript } from "./adapters/redis-script";

@@ -12,12 +12,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import { resolve } from "node:path";
-import type { StoreConnection, StoreKind } from "../shared/types";
+import type { StoreConnection, StoreKind } from "../core/types";
 import { discoverScripts } from "./scripts";
 import { ADAPTERS } from "./index";
 import { PROJECT_ROOT } from "./runner";
 
-/** Arguments of {@link createInitScripts} (the `InitHook` of components/shared/store.ts). */
+/** Arguments of {@link createInitScripts} (the `InitHook` of components/stores/store.ts). */
 export interface InitScriptsArgs {
   /** Store kind. */
   kind: StoreKind;

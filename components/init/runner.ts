@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
-import type { StoreConnection } from "../shared/types";
+import type { StoreConnection } from "../core/types";
 import { errorText, type StoreAdapter } from "./adapter";
 import { discoverScripts, prepareScript } from "./scripts";
 import type { LedgerEntry, RunOptions, RunReport, ScriptFile } from "./types";

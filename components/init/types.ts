@@ -2,7 +2,7 @@
  * Plain data types shared by the init-script runner and every store adapter.
  * No I/O here, so adapters, the runner, the CLI and the tests can all import it.
  */
-import type { StoreKind } from "../shared/types";
+import type { StoreKind } from "../core/types";
 
 /** One init script found on disk: `init-scripts/<store>/NNN_description.<ext>`. */
 export interface ScriptFile {

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PolystoreConfig } from "../../stacks/config/schema";
-import { DotEnvFile } from "../shared/dotenv";
-import { renderDotEnv } from "../shared/env";
-import type { SharedInfra } from "../shared/target";
-import type { StoreKind, Target } from "../shared/types";
+import { DotEnvFile } from "./dotenv";
+import { renderDotEnv } from "../stores/env";
+import type { SharedInfra } from "../targets/target";
+import type { StoreKind, Target } from "../core/types";
 import { awsSecretsManagerSink } from "./aws-secrets-manager";
 import { kubernetesSecretSink } from "./kubernetes-secret";
 

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { createKubernetesInfra, type KubernetesInfra } from "../kubernetes";
+import { createKubernetesInfra, type KubernetesInfra } from "../targets/kubernetes";
 import type { SecretSink } from "./index";
 
 /**

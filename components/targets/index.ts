@@ -1,11 +1,11 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { PolystoreConfig } from "../../stacks/config/schema";
-import { createAwsInfra, renderAws } from "../aws";
-import { createDockerNetwork, renderDocker } from "../docker";
-import { renderExternal } from "../external";
-import { createKubernetesInfra, renderKubernetes } from "../kubernetes";
-import type { TargetRenderer } from "../shared/target";
-import type { Target } from "../shared/types";
+import { createAwsInfra, renderAws } from "./aws";
+import { createDockerNetwork, renderDocker } from "./docker";
+import { renderExternal } from "./external";
+import { createKubernetesInfra, renderKubernetes } from "./kubernetes";
+import type { TargetRenderer } from "./target";
+import type { Target } from "../core/types";
 
 /** Every target's renderer. */
 export const RENDERERS: Partial<Record<Target, TargetRenderer>> = {

@@ -4,7 +4,7 @@
  * violation is a result located in the stack file it came from.
  */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { toSarif, type SarifLevel } from "../../components/shared/sarif";
+import { toSarif, type SarifLevel } from "../../components/core/sarif";
 import type { EffectiveConfig } from "./config";
 import type { Violation } from "./run";
 

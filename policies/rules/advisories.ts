@@ -15,7 +15,7 @@ export interface ImageAdvisory {
 }
 
 /**
- * Minimum patched versions of the release lines polystore pins (components/shared/catalog.ts).
+ * Minimum patched versions of the release lines polystore pins (components/stores/<store>/index.ts).
  * Current patch releases: docker-library/official-images `library/<image>` at 37079fb (2026-08-21).
  */
 export const IMAGE_ADVISORIES: ImageAdvisory[] = [

@@ -1,6 +1,6 @@
-import { ADMIN_UI_DEFAULTS, ADMIN_UI_TOOLS, type AdminUiTool } from "../../components/docker/admin-ui-catalog";
-import { CATALOG } from "../../components/shared/catalog";
-import { STORE_KINDS, type StoreKind, type Target } from "../../components/shared/types";
+import { ADMIN_UI_DEFAULTS, ADMIN_UI_TOOLS, type AdminUiTool } from "../../components/targets/docker/admin-ui-catalog";
+import { CATALOG } from "../../components/stores/catalog";
+import { STORE_KINDS, type StoreKind, type Target } from "../../components/core/types";
 import { keyPath } from "./errors";
 import type { PolystoreConfig } from "./schema";
 

@@ -1,9 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CATALOG } from "../../components/shared/catalog";
-import { isPolystoreDotEnv } from "../../components/shared/env";
-import { userNames, type StoreSettings } from "../../components/shared/settings";
-import type { StoreKind } from "../../components/shared/types";
+import { CATALOG } from "../../components/stores/catalog";
+import { isPolystoreDotEnv } from "../../components/stores/env";
+import { userNames, type StoreSettings } from "../../components/stores/settings";
+import type { StoreKind } from "../../components/core/types";
 import { enabledKinds, storeTarget, type ConfigCheck } from "./checks";
 import { keyPath } from "./errors";
 import type { PolystoreConfig } from "./schema";

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { STORE_KINDS, TARGETS } from "../../components/shared/types";
-import { awsSchema } from "./aws";
-import { dockerSchema } from "./docker";
-import { awsTagKey, awsTagValue, kubernetesSubdomain, secretsManagerPrefix } from "./formats";
-import { kubernetesSchema } from "./kubernetes";
+import { STORE_KINDS, TARGETS } from "../../components/core/types";
+import { awsSchema } from "../../components/targets/aws/schema";
+import { dockerSchema } from "../../components/targets/docker/schema";
+import { awsTagKey, awsTagValue, kubernetesSubdomain, secretsManagerPrefix } from "../../components/core/formats";
+import { kubernetesSchema } from "../../components/targets/kubernetes/schema";
 import { storesSchema } from "./stores";
 
 /** `polystore:initScripts`: how init scripts are applied after a store is up. */

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { REDIS_APPENDFSYNC, REDIS_EVICTION_POLICIES } from "../../components/redis/settings";
-import { TARGETS } from "../../components/shared/types";
-import { awsStoreSchemas } from "./aws";
-import { pinnedImage } from "./formats";
-import { kubernetesStoreSchema } from "./kubernetes";
+import { REDIS_APPENDFSYNC, REDIS_EVICTION_POLICIES } from "../../components/stores/redis/settings";
+import { TARGETS } from "../../components/core/types";
+import { awsStoreSchemas } from "../../components/targets/aws/schema";
+import { pinnedImage } from "../../components/core/formats";
+import { kubernetesStoreSchema } from "../../components/targets/kubernetes/schema";
 
 /** Names that become SQL/role/user identifiers: lower-case, start with a letter. */
 export const identifier = z

@@ -10,7 +10,7 @@ import { parseConnections } from "../../components/init/connections";
 import { discoverScripts } from "../../components/init/scripts";
 import { SCRIPT_EXTENSIONS } from "../../components/init/lint";
 import { defaultScriptsDir } from "../../components/init/runner";
-import type { StoreKind } from "../../components/shared/types";
+import type { StoreKind } from "../../components/core/types";
 import { POLICIES } from "../../policies/pack";
 import { checkStack, policyConfigFor } from "../../policies/check";
 import { loadPolicyConfig } from "../../policies/offline/config";

@@ -21,7 +21,7 @@
 import { spawnSync } from "node:child_process";
 import { join, resolve } from "node:path";
 import type { TestProject } from "vitest/node";
-import type { StoreConnection } from "../../components/shared/types";
+import type { StoreConnection } from "../../components/core/types";
 import { resolvePortOffset, startEngines } from "../harness/engines";
 
 /** The stores of the e2e stack: every store that can be reached as an external endpoint. */

@@ -19,14 +19,14 @@
  *      stores' data and ledgers, and says so.
  *
  * NOT exercised by the real engine here — and exactly why:
- * - `random.RandomPassword` (components/shared/identity.ts): the `random` provider
+ * - `random.RandomPassword` (components/core/identity.ts): the `random` provider
  *   plugin cannot be built on this machine (the Go module proxy answers 403 for
  *   github.com/pulumi/pulumi-random/provider/v4; see test/e2e/PULUMI_CLI.md). So
  *   every store gets an `appPassword` generated here (crypto.randomBytes) as secret
  *   config and the program registers no RandomPassword. The unit tests cover it
  *   under mocks.
  * - Side effect of that, TODAY: a given `appPassword` means "application user
- *   managed outside polystore" (components/shared/store.ts sets
+ *   managed outside polystore" (components/stores/store.ts sets
  *   options.manageAppUser = "false"), so polystore does not create the PostgreSQL
  *   application role nor the Redis ACL user; the test creates them as the external
  *   operator would (support/stores.ts `prepareExternal`). MongoDB, Elasticsearch
@@ -47,7 +47,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync 
 import { join } from "node:path";
 import * as yaml from "js-yaml";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { StoreConnection } from "../../components/shared/types";
+import type { StoreConnection } from "../../components/core/types";
 import { E2E_STORES, type E2eStore } from "./global-setup";
 import { createProject, digest, output, pulumi, REPO_ROOT, resourceSummary, run, type E2eProject, type RunResult } from "./support/project";
 import { othersAsApp, parseDotEnv, postgresAsApp, redisAclOf, redisAsApp } from "./support/app";

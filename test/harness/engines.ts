@@ -13,7 +13,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import type { StoreConnection, StoreKind } from "../../components/shared/types";
+import type { StoreConnection, StoreKind } from "../../components/core/types";
 import { createMemoryCgroup, type MemoryCgroup } from "./lib/cgroup";
 import { startClickHouse } from "./lib/clickhouse";
 import { ENGINE_KINDS, HOST, portsFor, type EngineContext, type EngineKind, type PortName, type Ports, type StartedEngine } from "./lib/context";

@@ -12,7 +12,7 @@
  */
 import { spawnSync } from "node:child_process";
 import type { TestProject } from "vitest/node";
-import type { StoreConnection } from "../../components/shared/types";
+import type { StoreConnection } from "../../components/core/types";
 import { ENGINE_KINDS, startEngines, type EngineKind } from "./engines";
 import { SETUP_SCRIPT } from "./lib/paths";
 

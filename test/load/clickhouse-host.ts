@@ -8,7 +8,7 @@
  */
 import { createAdapter, runStore } from "../../components/init";
 import { createExecutor } from "../../components/init/adapters/clickhouse-executor";
-import type { StoreConnection } from "../../components/shared/types";
+import type { StoreConnection } from "../../components/core/types";
 
 const BATCH = 5000;
 /**

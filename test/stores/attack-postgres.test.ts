@@ -11,8 +11,8 @@ import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAdapter, runStore } from "../../components/init";
-import { appEnv } from "../../components/shared/env";
-import type { StoreConnection } from "../../components/shared/types";
+import { appEnv } from "../../components/stores/env";
+import type { StoreConnection } from "../../components/core/types";
 import { APP_PASSWORD_MISMATCH, checkAppLogin } from "../../stacks/health-app";
 import { copyScripts, ok, removeDir, run, storeConnection, uniqueSuffix, withPg } from "./init-support";
 

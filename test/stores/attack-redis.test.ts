@@ -16,8 +16,8 @@ import Redis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAdapter, runStore } from "../../components/init";
 import { initScriptsProvider } from "../../components/init/resource";
-import { appEnv } from "../../components/shared/env";
-import type { StoreConnection } from "../../components/shared/types";
+import { appEnv } from "../../components/stores/env";
+import type { StoreConnection } from "../../components/core/types";
 import { parseConfig } from "../../stacks/config";
 import { ok, run } from "./init-support";
 import { renderedRedisCommand, startRenderedRedis, stopRedis } from "./redis-server-support";
@@ -28,7 +28,7 @@ const secrets = { adminPassword: randomBytes(16).toString("hex"), appPassword: r
 const dir = mkdtempSync(join(tmpdir(), "polystore-attack-redis-"));
 let server: ChildProcess | undefined;
 
-/** The stack's connection for this server, as components/shared/store.ts builds it. */
+/** The stack's connection for this server, as components/stores/store.ts builds it. */
 const conn: StoreConnection = {
   kind: "redis", host: "127.0.0.1", port, tls: false, database: "0",
   admin: { user: "default", password: secrets.adminPassword },

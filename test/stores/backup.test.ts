@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createBackupDriver } from "../../components/backup/drivers";
 import { createSearchHttp } from "../../components/init/adapters/search-http";
 import { createExecutor } from "../../components/init/adapters/clickhouse-executor";
-import type { StoreConnection, StoreKind } from "../../components/shared/types";
+import type { StoreConnection, StoreKind } from "../../components/core/types";
 import { backupMain } from "../../stacks/backup/backup";
 import { restoreMain } from "../../stacks/backup/restore";
 import { snapshotMain } from "../../stacks/backup/snapshot";

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAdapter, runStore } from "../../components/init";
 import { createExecutor, type ClickHouseExecutor } from "../../components/init/adapters/clickhouse-executor";
-import type { StoreConnection } from "../../components/shared/types";
+import type { StoreConnection } from "../../components/core/types";
 import { copyScripts, fourConcurrentRuns, ok, removeDir, run, storeConnection, uniqueSuffix } from "./init-support";
 
 let base: StoreConnection;

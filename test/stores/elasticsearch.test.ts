@@ -22,7 +22,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, inject } from "v
 import { ElasticsearchAdapter, ES_LEDGER_INDEX, ES_LOCK_INDEX } from "../../components/init/adapters/elasticsearch";
 import { createSearchHttp, type SearchHttp } from "../../components/init/adapters/search-http";
 import { runStore } from "../../components/init/runner";
-import type { StoreConnection } from "../../components/shared/types";
+import type { StoreConnection } from "../../components/core/types";
 
 const SCRIPTS = join(__dirname, "..", "..", "init-scripts", "elasticsearch");
 const FILES = ["001_articles_index_template.json", "002_articles_initial_index.json", "003_articles_write_alias.json"];

@@ -2,7 +2,7 @@
  * Proves the real-engine harness itself: every engine it started answers a
  * real query with the admin credentials it handed out, refuses a wrong
  * password where the engine has authentication, and runs with the settings
- * polystore gives it (Redis: components/redis/settings.ts).
+ * polystore gives it (Redis: components/stores/redis/settings.ts).
  */
 import { Client as ElasticClient, errors as esErrors } from "@elastic/elasticsearch";
 import { Client as OpenSearchClient } from "@opensearch-project/opensearch";
@@ -11,8 +11,8 @@ import { MongoClient } from "mongodb";
 import neo4j from "neo4j-driver";
 import { Client as PgClient } from "pg";
 import { afterAll, beforeEach, describe, expect, inject, it } from "vitest";
-import { DEFAULT_REDIS_SERVER_SETTINGS } from "../../components/redis/settings";
-import type { StoreConnection } from "../../components/shared/types";
+import { DEFAULT_REDIS_SERVER_SETTINGS } from "../../components/stores/redis/settings";
+import type { StoreConnection } from "../../components/core/types";
 import { ENGINE_KINDS, type EngineKind } from "../harness/engines";
 import { mongoUri } from "../harness/lib/ferretdb";
 

@@ -13,7 +13,7 @@ import { createAdapter, runStore } from "../../components/init";
 import { parseConnections, type Connections } from "../../components/init/connections";
 import { defaultScriptsDir } from "../../components/init/runner";
 import type { RunReport } from "../../components/init/types";
-import type { StoreConnection, StoreKind } from "../../components/shared/types";
+import type { StoreConnection, StoreKind } from "../../components/core/types";
 
 /** The admin connection of `kind` provided to this test run; throws (fails the test) when there is none. */
 export function storeConnection(kind: StoreKind): StoreConnection {

@@ -23,7 +23,7 @@ import { MongoClient, MongoServerError, type Db } from "mongodb";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, inject } from "vitest";
 import { MONGO_LEDGER, MONGO_LOCK, MongoAdapter, type MongoServerInfo } from "../../components/init/adapters/mongodb";
 import { runStore } from "../../components/init/runner";
-import type { StoreConnection } from "../../components/shared/types";
+import type { StoreConnection } from "../../components/core/types";
 
 const SCRIPTS = join(__dirname, "..", "..", "init-scripts", "mongodb");
 const FILES = ["001_content_drafts.json", "002_user_preferences.json", "003_logs.json"];

@@ -16,7 +16,7 @@ import neo4j, { type Driver } from "neo4j-driver";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, inject } from "vitest";
 import { Neo4jAdapter } from "../../components/init/adapters/neo4j";
 import { runStore } from "../../components/init/runner";
-import type { StoreConnection } from "../../components/shared/types";
+import type { StoreConnection } from "../../components/core/types";
 
 /** The harness's admin connection (test/harness/global-setup.ts) plus a distinct application identity for ensureIdentity. */
 function harnessConnection(kind: "neo4j"): StoreConnection {

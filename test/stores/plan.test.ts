@@ -23,7 +23,7 @@ import { MONGO_LOCK } from "../../components/init/adapters/mongodb";
 import { createSearchHttp } from "../../components/init/adapters/search-http";
 import { planStore } from "../../components/init/plan";
 import { defaultScriptsDir } from "../../components/init/runner";
-import type { StoreConnection } from "../../components/shared/types";
+import type { StoreConnection } from "../../components/core/types";
 import { ok, uniqueSuffix, withPg } from "./init-support";
 
 type Engine = "postgres" | "redis" | "clickhouse" | "neo4j" | "mongodb" | "elasticsearch" | "opensearch";

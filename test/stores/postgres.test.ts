@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAdapter, runStore } from "../../components/init";
 import { initScriptsProvider } from "../../components/init/resource";
 import { PROJECT_ROOT } from "../../components/init/runner";
-import type { StoreConnection } from "../../components/shared/types";
+import type { StoreConnection } from "../../components/core/types";
 import { copyScripts, fourConcurrentRuns, ok, removeDir, run, storeConnection, uniqueSuffix, withPg } from "./init-support";
 
 const ORG_A = "00000000-0000-4000-8000-00000000000a";

@@ -1,13 +1,13 @@
 /**
  * A redis-server of its own for a test file, started with exactly the command
- * the Docker/Kubernetes targets render (components/redis/spec.ts) — passwords in
+ * the Docker/Kubernetes targets render (components/stores/redis/spec.ts) — passwords in
  * the environment, the rest of the configuration on stdin — with the data dir,
  * port and loopback bind of the test.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import type { RedisConfig } from "../../stacks/config/stores";
-import { redisSpec } from "../../components/redis/spec";
-import { REDIS_CONTAINER_LAUNCHER } from "../../components/redis/settings";
+import { redisSpec } from "../../components/stores/redis/spec";
+import { REDIS_CONTAINER_LAUNCHER } from "../../components/stores/redis/settings";
 
 /**
  * The spec's command with the container's data dir replaced and port/bind/no-RDB appended. The one

@@ -1,6 +1,6 @@
 /**
  * The Redis container command exactly as the Docker and Kubernetes targets
- * render it (components/redis/spec.ts), run with the harness's redis-server:
+ * render it (components/stores/redis/spec.ts), run with the harness's redis-server:
  * the application ACL user exists from startup — so it survives restarts
  * without waiting for the init runner — with the seeds' namespaces only,
  * and neither password appears on the command line.

@@ -9,7 +9,7 @@ import Redis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAdapter, runStore } from "../../components/init";
 import { expectedConfig } from "../../components/init/adapters/redis";
-import type { StoreConnection } from "../../components/shared/types";
+import type { StoreConnection } from "../../components/core/types";
 import { copyScripts, fourConcurrentRuns, ok, removeDir, run, storeConnection, uniqueSuffix } from "./init-support";
 
 let base: StoreConnection;

@@ -6,7 +6,7 @@
  */
 import { createReadStream, createWriteStream } from "node:fs";
 import { pipeline } from "node:stream/promises";
-import type { StoreConnection } from "../../shared/types";
+import type { StoreConnection } from "../../core/types";
 import { errorText } from "../adapter";
 
 export interface ClickHouseExecutor {

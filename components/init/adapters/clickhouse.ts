@@ -10,7 +10,7 @@
  * (statements before the failing one stay applied) and re-run whole next time.
  * Placeholders: `${DATABASE}`, `${APP_USER}`.
  */
-import type { StoreConnection } from "../../shared/types";
+import type { StoreConnection } from "../../core/types";
 import { addressOf, checkIdentifier, errorText, LockTimeoutError, ScriptFailedError, type StoreAdapter } from "../adapter";
 import { splitStatements } from "../statements";
 import type { LedgerEntry } from "../types";

@@ -15,7 +15,7 @@
  * `_security` (Elasticsearch) or `_plugins/_security` (OpenSearch), but only when
  * the server has security enabled; otherwise a note says it has none.
  */
-import type { StoreConnection } from "../../shared/types";
+import type { StoreConnection } from "../../core/types";
 import { addressOf, errorText, LockTimeoutError, type StoreAdapter } from "../adapter";
 import type { LedgerEntry, PreparedScript } from "../types";
 import { applyAndRecord } from "./recorded";

@@ -25,7 +25,7 @@
  * notes say which.
  */
 import { MongoClient, MongoServerError, type Db } from "mongodb";
-import type { StoreConnection } from "../../shared/types";
+import type { StoreConnection } from "../../core/types";
 import { addressOf, errorText, LockTimeoutError, type StoreAdapter } from "../adapter";
 import type { LedgerEntry, PreparedScript } from "../types";
 import { applyAndRecord } from "./recorded";

@@ -18,7 +18,7 @@
  * full rights); Enterprise/Aura with RBAC also get `GRANT ROLE <options.appRole ?? "editor">`.
  */
 import neo4j, { type Driver, type Session } from "neo4j-driver";
-import type { StoreConnection } from "../../shared/types";
+import type { StoreConnection } from "../../core/types";
 import { addressOf, errorText, LockTimeoutError, type StoreAdapter } from "../adapter";
 import { splitStatements } from "../statements";
 import type { LedgerEntry, PreparedScript } from "../types";

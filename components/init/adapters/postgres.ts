@@ -10,7 +10,7 @@
  * Placeholders: `${OWNER_ROLE}`, `${APP_ROLE}`, `${DATABASE}`.
  */
 import pg from "pg";
-import type { StoreConnection } from "../../shared/types";
+import type { StoreConnection } from "../../core/types";
 import { addressOf, checkIdentifier, errorText, LockTimeoutError, ScriptFailedError, type StoreAdapter } from "../adapter";
 import type { LedgerEntry, PreparedScript } from "../types";
 

@@ -16,8 +16,8 @@
  * Placeholders: `${APP_USER}`.
  */
 import Redis from "ioredis";
-import type { StoreConnection } from "../../shared/types";
-import { DEFAULT_REDIS_SERVER_SETTINGS } from "../../redis/settings";
+import type { StoreConnection } from "../../core/types";
+import { DEFAULT_REDIS_SERVER_SETTINGS } from "../../stores/redis/settings";
 import { addressOf, checkIdentifier, errorText, LockTimeoutError, ScriptFailedError, type StoreAdapter } from "../adapter";
 import type { LedgerEntry } from "../types";
 import { parseRedisScript } from "./redis-script";
@@ -28,8 +28,8 @@ const RELEASE_LUA = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.
 
 // The application user's rules live with the server settings: the Docker/Kubernetes spec
 // creates the same user at startup, so it survives restarts.
-export { APP_KEY_PATTERNS, appAclRules } from "../../redis/settings";
-import { APP_KEY_PATTERNS, appAclRules } from "../../redis/settings";
+export { APP_KEY_PATTERNS, appAclRules } from "../../stores/redis/settings";
+import { APP_KEY_PATTERNS, appAclRules } from "../../stores/redis/settings";
 
 export function createRedisAdapter(conn: StoreConnection): StoreAdapter {
   const appUser = checkIdentifier("redis", "app.user", conn.app.user);

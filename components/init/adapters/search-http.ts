@@ -11,7 +11,7 @@
  */
 import { Client as ElasticClient } from "@elastic/elasticsearch";
 import { Client as OpenSearchClient } from "@opensearch-project/opensearch";
-import type { StoreConnection } from "../../shared/types";
+import type { StoreConnection } from "../../core/types";
 import { errorText } from "../adapter";
 
 export type SearchFlavor = "elasticsearch" | "opensearch";

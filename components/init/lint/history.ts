@@ -4,7 +4,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { checksumOf } from "../scripts";
-import type { StoreKind } from "../../shared/types";
+import type { StoreKind } from "../../core/types";
 import { finding, type Finding, type LintRule, type LintScript } from "./types";
 
 const ALL: readonly StoreKind[] = ["postgres", "clickhouse", "neo4j", "mongodb", "elasticsearch", "redis"];

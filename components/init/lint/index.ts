@@ -9,7 +9,7 @@
  * The reason is required; waivers are listed in every output format.
  */
 import { join, relative } from "node:path";
-import { STORE_KINDS, type StoreKind } from "../../shared/types";
+import { STORE_KINDS, type StoreKind } from "../../core/types";
 import { discoverScripts, ScriptDiscoveryError } from "../scripts";
 import { CLICKHOUSE_RULES, lintClickHouse } from "./clickhouse";
 import { CYPHER_RULES, lintCypher } from "./cypher";

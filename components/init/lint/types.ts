@@ -2,7 +2,7 @@
  * Plain types of the init-script linter (`npm run migrate -- lint`): rules,
  * findings and waivers. No I/O here.
  */
-import type { StoreKind } from "../../shared/types";
+import type { StoreKind } from "../../core/types";
 
 export type Severity = "error" | "warning";
 

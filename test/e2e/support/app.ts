@@ -7,11 +7,11 @@ import { MongoClient } from "mongodb";
 import Redis from "ioredis";
 import neo4j from "neo4j-driver";
 import pg from "pg";
-import type { StoreConnection } from "../../../components/shared/types";
+import type { StoreConnection } from "../../../components/core/types";
 import type { E2eStore } from "../global-setup";
 import { E2E_NAMES, esRequest, pgClient, redisAdmin } from "./stores";
 
-/** Parses a `.env` file (the quoting of components/shared/env.ts renderDotEnv). */
+/** Parses a `.env` file (the quoting of components/secrets/dotenv.ts renderDotEnv). */
 export function parseDotEnv(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const line of text.split("\n")) {

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import neo4j from "neo4j-driver";
 import { checksumOf } from "../../../components/init/scripts";
-import type { StoreConnection } from "../../../components/shared/types";
+import type { StoreConnection } from "../../../components/core/types";
 import type { E2eStore } from "../global-setup";
 import { REPO_ROOT } from "./project";
 import { E2E_NAMES, esRequest, mongoAdmin, pgClient, redisAdmin } from "./stores";

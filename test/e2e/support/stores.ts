@@ -9,7 +9,7 @@
 import pg from "pg";
 import Redis from "ioredis";
 import { MongoClient } from "mongodb";
-import type { StoreConnection } from "../../../components/shared/types";
+import type { StoreConnection } from "../../../components/core/types";
 import type { E2eStore } from "../global-setup";
 
 /** Settings of the e2e stack that name objects in the stores (`polystore:stores.<kind>.*`); databases are the harness's. */
@@ -56,7 +56,7 @@ export async function esRequest(c: StoreConnection, method: string, path: string
  * how the program treats the e2e stack's config TODAY:
  *
  * - `stores.<kind>.external.appPassword` is set for every store (the random provider
- *   plugin cannot be built here, see stack.test.ts), and components/shared/store.ts
+ *   plugin cannot be built here, see stack.test.ts), and components/stores/store.ts
  *   reads a given appPassword as "the application user is managed outside polystore"
  *   (`options.manageAppUser = "false"`). The PostgreSQL and Redis adapters honour
  *   that flag: they do not create the application role / ACL user, PostgreSQL even

@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { StoreConnection, StoreKind } from "../../../components/shared/types";
+import type { StoreConnection, StoreKind } from "../../../components/core/types";
 import type { MemoryCgroup } from "./cgroup";
 import type { HarnessPaths } from "./paths";
 import type { ShippedMemory } from "./shipped";

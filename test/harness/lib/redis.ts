@@ -1,6 +1,6 @@
 /**
  * Redis from Debian's package, started with exactly the server arguments
- * polystore renders for every target (components/redis/settings.ts), plus the
+ * polystore renders for every target (components/stores/redis/settings.ts), plus the
  * harness's port, loopback bind, data dir, password and no RDB snapshots.
  * With the dev stack's memory settings (load suite) it runs the stack's
  * settings in its memory cgroup and keeps redis-server's default RDB
@@ -8,7 +8,7 @@
  */
 import { join } from "node:path";
 import Redis from "ioredis";
-import { DEFAULT_REDIS_SERVER_SETTINGS, redisServerArgs } from "../../../components/redis/settings";
+import { DEFAULT_REDIS_SERVER_SETTINGS, redisServerArgs } from "../../../components/stores/redis/settings";
 import { connection, engineDir, generatePassword, HOST, requireInstalled, stopOnFailure, type EngineContext, type StartedEngine } from "./context";
 import { spawnEngine, waitReady } from "./process";
 

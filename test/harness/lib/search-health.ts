@@ -1,5 +1,5 @@
 /** Cluster-health probe shared by the Elasticsearch and OpenSearch starters. */
-import type { Credentials } from "../../../components/shared/types";
+import type { Credentials } from "../../../components/core/types";
 
 /**
  * GET /_cluster/health. Resolves the status when the cluster is yellow or

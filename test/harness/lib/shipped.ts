@@ -6,16 +6,16 @@
  * Nothing here restates a number.
  */
 import { join } from "node:path";
-import { clickhouseSpec } from "../../../components/clickhouse/spec";
-import { elasticsearchSpec } from "../../../components/elasticsearch/spec";
-import { mongodbSpec } from "../../../components/mongodb/spec";
-import { neo4jSpec } from "../../../components/neo4j/spec";
-import { postgresSpec } from "../../../components/postgres/spec";
-import { redisServerSettings, redisSpec } from "../../../components/redis/spec";
-import type { RedisServerSettings } from "../../../components/redis/settings";
-import type { StoreSettings, StoreSettingsByKind } from "../../../components/shared/settings";
-import type { SpecSecrets, StoreSpec } from "../../../components/shared/spec";
-import type { StoreKind } from "../../../components/shared/types";
+import { clickhouseSpec } from "../../../components/stores/clickhouse/spec";
+import { elasticsearchSpec } from "../../../components/stores/elasticsearch/spec";
+import { mongodbSpec } from "../../../components/stores/mongodb/spec";
+import { neo4jSpec } from "../../../components/stores/neo4j/spec";
+import { postgresSpec } from "../../../components/stores/postgres/spec";
+import { redisServerSettings, redisSpec } from "../../../components/stores/redis/spec";
+import type { RedisServerSettings } from "../../../components/stores/redis/settings";
+import type { StoreSettings, StoreSettingsByKind } from "../../../components/stores/settings";
+import type { SpecSecrets, StoreSpec } from "../../../components/core/spec";
+import type { StoreKind } from "../../../components/core/types";
 import { readStackFile } from "../../../policies/offline/stackfile";
 import { parseConfig, type PolystoreConfig } from "../../../stacks/config";
 import { REPO_DIR } from "./paths";

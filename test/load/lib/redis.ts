@@ -5,7 +5,7 @@
  * waits for it to finish, and reads the newest keys back.
  */
 import Redis from "ioredis";
-import type { StoreConnection } from "../../../components/shared/types";
+import type { StoreConnection } from "../../../components/core/types";
 import { loadSeconds, payload, since, type LoadTarget, type WorkloadResult } from "./support";
 
 const VALUE_BYTES = 4096;

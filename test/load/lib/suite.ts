@@ -7,7 +7,7 @@
  * Store-specific checks go in `body`, reading the outcome through `run()`.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { StoreKind } from "../../../components/shared/types";
+import type { StoreKind } from "../../../components/core/types";
 import { describeOutcome, measure, startInLimit, type LoadOutcome, type LoadTarget } from "./support";
 import { WORKLOADS } from "./workloads";
 

@@ -7,8 +7,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { createAdapter, runStore } from "../../../components/init";
-import { userNames } from "../../../components/shared/settings";
-import type { StoreConnection, StoreKind } from "../../../components/shared/types";
+import { userNames } from "../../../components/stores/settings";
+import type { StoreConnection, StoreKind } from "../../../components/core/types";
 import { readStackFile } from "../../../policies/offline/stackfile";
 import { parseConfig } from "../../../stacks/config";
 import { startEngines, type HarnessRun, type MemoryCgroup, type MemoryUsage } from "../../harness/engines";

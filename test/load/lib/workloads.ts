@@ -1,5 +1,5 @@
 /** The load suite's workload per store (used by test/load/*.test.ts and `npm run bench`'s load part). */
-import type { StoreKind } from "../../../components/shared/types";
+import type { StoreKind } from "../../../components/core/types";
 import { clickhouseLoad } from "./clickhouse";
 import { elasticsearchLoad } from "./elasticsearch";
 import { mongodbLoad } from "./mongodb";

@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { sessionLimits } from "../../../components/init/adapters/postgres";
-import { identityOptions } from "../../../components/shared/settings";
-import type { StoreConnection } from "../../../components/shared/types";
+import { identityOptions } from "../../../components/stores/settings";
+import type { StoreConnection } from "../../../components/core/types";
 import { parseConfig } from "../../../stacks/config";
 
 describe("application identity settings", () => {

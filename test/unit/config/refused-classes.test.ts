@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError, namespaceTypos, parseConfig, rawNamespace, type ParseOptions } from "../../../stacks/config";
 import { definePolystore } from "../../../stacks/program";
-import { renderDotEnv } from "../../../components/shared/env";
+import { renderDotEnv } from "../../../components/stores/env";
 import { installMocks } from "../../util/mocks";
 import { ROOT, stackFileConfig } from "../../util/stack";
 

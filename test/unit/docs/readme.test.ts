@@ -7,8 +7,8 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { configSchema } from "../../../stacks/config";
-import { CATALOG } from "../../../components/shared/catalog";
-import { STORE_KINDS } from "../../../components/shared/types";
+import { CATALOG } from "../../../components/stores/catalog";
+import { STORE_KINDS } from "../../../components/core/types";
 
 const ROOT = resolve(__dirname, "../../..");
 const read = (f: string) => readFileSync(join(ROOT, f), "utf8");

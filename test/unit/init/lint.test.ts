@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { LINT_RULES, lintScripts } from "../../../components/init/lint";
 import { defaultScriptsDir } from "../../../components/init/runner";
-import type { StoreKind } from "../../../components/shared/types";
+import type { StoreKind } from "../../../components/core/types";
 import { runLint } from "../../../stacks/migrate-lint";
 
 const EXT: Record<StoreKind, string> = { postgres: ".sql", clickhouse: ".sql", neo4j: ".cypher", mongodb: ".json", elasticsearch: ".json", redis: ".redis" };

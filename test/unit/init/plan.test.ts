@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { renderStatements, type PlanReport } from "../../../components/init/plan";
 import { initScriptsProvider, type InitScriptsDiff } from "../../../components/init/resource";
-import type { StoreConnection } from "../../../components/shared/types";
+import type { StoreConnection } from "../../../components/core/types";
 import { formatPlan, parsePlanCli, runPlan } from "../../../stacks/migrate-plan";
 
 describe("renderStatements (what apply sends)", () => {

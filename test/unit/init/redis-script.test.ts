@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseRedisScript } from "../../../components/init/adapters/redis-script";
 import { appAclRules, expectedConfig } from "../../../components/init/adapters/redis";
-import type { StoreConnection } from "../../../components/shared/types";
+import type { StoreConnection } from "../../../components/core/types";
 
 describe("parseRedisScript", () => {
   it("reads one command per line with quoted arguments, skipping comments and blanks", () => {

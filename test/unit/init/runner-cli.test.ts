@@ -4,7 +4,7 @@ import { parseConnections } from "../../../components/init/connections";
 import { initScriptsProvider } from "../../../components/init/resource";
 import { formatTable, main, parseCli } from "../../../stacks/migrate";
 import type { LedgerEntry, RunReport, ScriptFile } from "../../../components/init/types";
-import type { StoreConnection } from "../../../components/shared/types";
+import type { StoreConnection } from "../../../components/core/types";
 
 const script = (version: number, checksum: string): ScriptFile => ({
   version, name: `s${version}`, fileName: `00${version}_s${version}.sql`, path: `/x/00${version}_s${version}.sql`, extension: ".sql", checksum, content: "",

@@ -4,7 +4,7 @@ import { isSecretOutput, valueOf } from "../../util/outputs";
 import { stackFileConfig } from "../../util/stack";
 import { parseConfig } from "../../../stacks/config";
 import { definePolystore, type PolystoreProgram } from "../../../stacks/program";
-import { STORE_KINDS } from "../../../components/shared/types";
+import { STORE_KINDS } from "../../../components/core/types";
 
 let registered: Registered[];
 let program: PolystoreProgram;
@@ -130,7 +130,7 @@ describe("dev stack on docker", () => {
 
 describe("dev stack: Redis application user", () => {
   it("is created at startup from the same ACL rules the init runner applies, both passwords on stdin, hashed, never in argv", async () => {
-    const { appAclRules } = await import("../../../components/redis/settings");
+    const { appAclRules } = await import("../../../components/stores/redis/settings");
     const cmd = container("redis").inputs.command as string[];
     const script = cmd[2]!.split("\n");
     expect(script[0]).toBe('exec docker-entrypoint.sh redis-server "$@" - <<POLYSTORE_REDIS_CONF');

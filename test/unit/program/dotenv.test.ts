@@ -2,9 +2,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { afterAll, describe, expect, it } from "vitest";
-import { dotEnvProvider } from "../../../components/shared/dotenv";
-import { appEnv, renderDotEnv } from "../../../components/shared/env";
-import type { StoreConnection } from "../../../components/shared/types";
+import { dotEnvProvider } from "../../../components/secrets/dotenv";
+import { appEnv, renderDotEnv } from "../../../components/stores/env";
+import type { StoreConnection } from "../../../components/core/types";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "polystore-dotenv-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { appEnv, appEnvNames } from "../../../components/shared/env";
-import type { StoreConnection } from "../../../components/shared/types";
+import { appEnv, appEnvNames } from "../../../components/stores/env";
+import type { StoreConnection } from "../../../components/core/types";
 
 const base = { host: "db.internal", port: 27017, tls: true, database: "app", admin: { user: "root", password: "ROOT" }, app: { user: "app", password: "pw" } };
 

@@ -5,7 +5,7 @@ import { stackFileConfig } from "../../util/stack";
 import { parseConfig } from "../../../stacks/config";
 import { definePolystore } from "../../../stacks/program";
 import { initHook } from "../../../stacks/init";
-import { STORE_KINDS } from "../../../components/shared/types";
+import { STORE_KINDS } from "../../../components/core/types";
 
 let registered: Registered[];
 

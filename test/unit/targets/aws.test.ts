@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { isSecretInput } from "../../util/mocks";
 import { isSecretOutput, valueOf } from "../../util/outputs";
 import { appAclRules } from "../../../components/init/adapters/redis";
-import { awsName, OPENSEARCH_TLS_POLICY } from "../../../components/aws";
+import { awsName, OPENSEARCH_TLS_POLICY } from "../../../components/targets/aws";
 import { AWS_NETWORK, evaluate, inputs, ofType, problemsOf, resource, type Evaluated } from "./harness";
 
 const AWS_STORES = ["postgres", "redis", "mongodb", "elasticsearch"] as const;

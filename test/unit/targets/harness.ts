@@ -3,8 +3,8 @@ import { installMocks, plainInput, settled, type Registered } from "../../util/m
 import { valueOf } from "../../util/outputs";
 import { ConfigError, parseConfig } from "../../../stacks/config";
 import { definePolystore, type PolystoreProgram } from "../../../stacks/program";
-import type { InitHook } from "../../../components/shared/store";
-import type { StoreKind } from "../../../components/shared/types";
+import type { InitHook } from "../../../components/stores/store";
+import type { StoreKind } from "../../../components/core/types";
 
 /** A program evaluated under mocks: what it registered and which stores the local init hook saw. */
 export interface Evaluated {

@@ -4,9 +4,9 @@ import * as path from "path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { isSecretInput } from "../../util/mocks";
 import { isSecretOutput, valueOf } from "../../util/outputs";
-import { STORE_KINDS, type StoreKind } from "../../../components/shared/types";
-import { FS_GROUP, INIT_CONNECTION_ENV, initCommand, readInitScripts } from "../../../components/kubernetes";
-import type { RenderContext } from "../../../components/shared/target";
+import { STORE_KINDS, type StoreKind } from "../../../components/core/types";
+import { FS_GROUP, INIT_CONNECTION_ENV, initCommand, readInitScripts } from "../../../components/targets/kubernetes";
+import type { RenderContext } from "../../../components/targets/target";
 import { evaluate, inputs, ofType, problemsOf, resource, type Evaluated } from "./harness";
 
 const RUNNER = "registry.example.com/platform/polystore-runner:0.1.0";

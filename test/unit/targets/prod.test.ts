@@ -4,7 +4,7 @@ import { isSecretInput } from "../../util/mocks";
 import { isSecretOutput, valueOf } from "../../util/outputs";
 import { stackFileConfig } from "../../util/stack";
 import { parseConfig } from "../../../stacks/config";
-import { STORE_KINDS } from "../../../components/shared/types";
+import { STORE_KINDS } from "../../../components/core/types";
 import { evaluate, inputs, ofType, problemsOf, resource, type Evaluated } from "./harness";
 
 const PROD_FILE = "Pulumi.prod.yaml";
