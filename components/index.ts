@@ -1,10 +1,6 @@
-export { PostgresStore } from "./stores/postgres";
-export { RedisStore } from "./stores/redis";
-export { MongodbStore } from "./stores/mongodb";
-export { ElasticsearchStore } from "./stores/elasticsearch";
-export { ClickhouseStore } from "./stores/clickhouse";
-export { Neo4jStore } from "./stores/neo4j";
-export { RENDERERS } from "./targets";
+export { StoreComponent } from "./stores/component";
+export { STORES, storeModule, type StoreModule, type StoreSettingsByKind } from "./stores";
+export { StackInfra, dockerTarget, kubernetesTarget, awsTarget, externalTarget, type StoreTarget } from "./targets";
 export * from "./core/types";
 export type { StoreArgs, StoreOutputs } from "./stores/store";
 export type { StoreSpec } from "./core/spec";

@@ -1,35 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
-import {
-  ClickhouseStore,
-  ElasticsearchStore,
-  MongodbStore,
-  Neo4jStore,
-  PostgresStore,
-  RedisStore,
-} from "../components";
-import { SINKS, type SinkResult, type SinkStore } from "../components/secrets";
-import type { StoreComponent } from "../components/stores/component";
-import type { StoreSettings } from "../components/stores/settings";
-import type { InitHook, StoreArgs } from "../components/stores/store";
-import type { SharedInfra } from "../components/targets/target";
 import type { StoreConnection, StoreKind } from "../components/core/types";
-import { RENDERERS, SHARED } from "../components/targets";
+import { connectionSecretsParent, SINKS, type SinkResult, type SinkStore } from "../components/secrets";
+import { StoreComponent } from "../components/stores/component";
+import type { InitHook } from "../components/stores/store";
+import { awsTarget, dockerTarget, externalTarget, kubernetesTarget, StackInfra, type StoreTarget } from "../components/targets";
+import { kubernetesStoreSchema } from "../components/targets/kubernetes/schema";
 import { DockerAdminUis } from "../components/targets/docker/admin-uis";
 import { ADMIN_UI_DEFAULTS } from "../components/targets/docker/admin-ui-catalog";
-import type { DockerInfra } from "../components/targets/docker";
 import { enabledKinds, storeTarget, type PolystoreConfig } from "./config";
 import { activeAdminUis } from "./config/checks";
-
-type StoreClass = new (name: string, args: StoreArgs<never>, opts?: pulumi.ComponentResourceOptions) => StoreComponent<StoreSettings>;
-
-const CLASSES: Record<StoreKind, StoreClass> = {
-  postgres: PostgresStore,
-  redis: RedisStore,
-  mongodb: MongodbStore,
-  elasticsearch: ElasticsearchStore,
-  clickhouse: ClickhouseStore,
-  neo4j: Neo4jStore,
-};
 
 /** Options of `definePolystore`. */
 export interface ProgramOptions {
@@ -39,7 +18,7 @@ export interface ProgramOptions {
 
 /** What a polystore stack registers and exports. */
 export interface PolystoreProgram {
-  stores: Partial<Record<StoreKind, StoreComponent<StoreSettings>>>;
+  stores: Partial<Record<StoreKind, StoreComponent>>;
   /** The docker admin UIs, when `polystore:docker.adminUis.enabled`. */
   adminUis?: DockerAdminUis;
   sinks: SinkResult[];
@@ -66,30 +45,74 @@ export function stackTags(cfg: PolystoreConfig, stack: string): Record<string, s
   };
 }
 
+/**
+ * The target a store runs on, bound to that target's typed settings: the stack-wide ones
+ * (`polystore:docker|kubernetes|aws`) and the store's own block (`stores.<store>.<target>`).
+ * The config checks guarantee the blocks a target needs are there.
+ */
+export function storeTargetOf(cfg: PolystoreConfig, kind: StoreKind, infra: StackInfra): StoreTarget {
+  const s = cfg.stores[kind]!;
+  switch (storeTarget(cfg, kind)) {
+    case "docker":
+      return dockerTarget(infra.docker(), cfg.docker);
+    case "kubernetes":
+      return kubernetesTarget(infra.kubernetes(), s.kubernetes ?? kubernetesStoreSchema.parse({}));
+    case "external":
+      if (!s.external) throw new Error(`polystore:stores.${kind}.external: required when the target is external`);
+      return externalTarget(s.external);
+    case "aws": {
+      const st = cfg.stores;
+      if (kind === "postgres") return awsTarget(infra.aws(), kind, st.postgres!, st.postgres!.aws);
+      if (kind === "redis") return awsTarget(infra.aws(), kind, st.redis!, st.redis!.aws);
+      if (kind === "mongodb") return awsTarget(infra.aws(), kind, st.mongodb!, st.mongodb!.aws);
+      if (kind === "elasticsearch") return awsTarget(infra.aws(), kind, st.elasticsearch!, st.elasticsearch!.aws);
+      throw new Error(`polystore:stores.${kind}.target: AWS has no managed ${kind}; use target kubernetes or external`);
+    }
+  }
+}
+
 /** Registers every enabled store on its target, then the connection-secret writers. */
 export function definePolystore(cfg: PolystoreConfig, stack: string, opts: ProgramOptions = {}): PolystoreProgram {
   const tags = stackTags(cfg, stack);
   const kinds = enabledKinds(cfg);
-  const shared: SharedInfra = {};
-  for (const target of new Set(kinds.map((k) => storeTarget(cfg, k)))) {
-    shared[target] = SHARED[target]?.(cfg, stack, tags);
-  }
+  const infra = new StackInfra({ docker: cfg.docker, kubernetes: cfg.kubernetes, aws: cfg.aws }, stack, tags);
 
   const stores: PolystoreProgram["stores"] = {};
   for (const kind of kinds) {
-    const target = storeTarget(cfg, kind);
-    const render = RENDERERS[target];
-    if (!render) throw new Error(`polystore:stores.${kind}.target: target ${target} is not available for ${kind}`);
-    const args: StoreArgs = { settings: cfg.stores[kind]!, target, config: cfg, stack, tags, render, shared, init: opts.init };
-    stores[kind] = new CLASSES[kind](kind, args as StoreArgs<never>);
+    const s = cfg.stores[kind]!;
+    stores[kind] = new StoreComponent(kind, kind, {
+      settings: s,
+      target: storeTargetOf(cfg, kind, infra),
+      stack,
+      tags,
+      existing: s.external,
+      init: {
+        enabled: cfg.initScripts.enabled,
+        scriptsDir: s.initScripts ?? `${cfg.initScripts.dir}/${kind}`,
+        scriptsKey: s.initScripts !== undefined ? `polystore:stores.${kind}.initScripts` : "polystore:initScripts.dir",
+        timeoutSeconds: cfg.initScripts.timeoutSeconds,
+        hook: opts.init,
+      },
+    });
   }
 
-  const adminUis = createAdminUis(cfg, stack, tags, stores, shared);
+  const adminUis = createAdminUis(cfg, stack, tags, stores, infra);
   const extraEnv = adminUis ? [{ title: "admin UIs (docker.adminUis)", vars: adminUis.env }] : [];
   const sinkStores: SinkStore[] = kinds.map((kind) => ({ kind, target: storeTarget(cfg, kind), env: stores[kind]!.env }));
-  const sinks = SINKS.map((sink) => sink({ config: cfg, stack, tags, stores: sinkStores, shared, extraEnv })).filter(
-    (s): s is SinkResult => s !== undefined,
-  );
+  let parent: pulumi.Resource | undefined;
+  const sinkContext = {
+    config: cfg.connectionSecrets,
+    stack,
+    tags,
+    stores: sinkStores,
+    aws: cfg.aws ? { region: cfg.aws.region, kmsKeyArn: cfg.aws.kmsKeyArn, production: cfg.aws.production } : undefined,
+    kubernetes: () => infra.kubernetes(),
+    get parent(): pulumi.Resource {
+      return (parent ??= connectionSecretsParent());
+    },
+    extraEnv,
+  };
+  const sinks = SINKS.map((sink) => sink(sinkContext)).filter((r): r is SinkResult => r !== undefined);
 
   const list = kinds.map((k) => stores[k]!);
   return {
@@ -119,11 +142,11 @@ function createAdminUis(
   stack: string,
   tags: Record<string, string>,
   stores: PolystoreProgram["stores"],
-  shared: SharedInfra,
+  stackInfra: StackInfra,
 ): DockerAdminUis | undefined {
   const tools = activeAdminUis(cfg);
-  const infra = shared.docker as DockerInfra | undefined;
-  if (tools.length === 0 || !infra) return undefined;
+  if (tools.length === 0 || !stackInfra.hasDocker()) return undefined;
+  const infra = stackInfra.docker();
   const ui = cfg.docker.adminUis;
   return new DockerAdminUis("admin-uis", {
     tools: tools.map((tool) => {

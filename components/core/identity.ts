@@ -1,7 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { StoreIdentity } from "../targets/target";
 import type { Credentials } from "./types";
+
+/** Generated or configured identities of one store. */
+export interface StoreIdentity {
+  /** Administrative identity (stays in Pulumi). */
+  admin: pulumi.Output<Credentials>;
+  /** Least-privilege application identity. */
+  app: pulumi.Output<Credentials>;
+}
 
 /** A generated password: 32 letters and digits (safe in URLs and shells), kept secret. */
 export function generatedPassword(name: string, parent: pulumi.Resource): pulumi.Output<string> {

@@ -31,6 +31,12 @@ export interface StoreConnection {
   admin: Credentials;
   /** Least-privilege identity handed to applications. */
   app: Credentials;
+  /**
+   * The store's server settings as the stack configured them, in their one typed form
+   * (Redis: `RedisServerSettings`, numbers as numbers), for the init runner's check that the
+   * server runs what the stack asked for. Absent for stores without such a check.
+   */
+  server?: Record<string, string | number | boolean>;
   /** Store-specific extras, e.g. `{ flavor: "opensearch" }` for Elasticsearch, `{ ownerRole: "app_owner" }` for PostgreSQL. */
   options?: Record<string, string>;
 }

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { rootAlias } from "../core/shared";
 import type { SecretSink } from "./index";
 
 /** Secret name of one store: `<prefix>/<store>`, prefix default `polystore/<stack>`. */
@@ -17,11 +18,11 @@ export function awsSecretName(prefix: string, kind: string): string {
  * review stack can reuse the names.
  */
 export const awsSecretsManagerSink: SecretSink = (ctx) => {
-  const cfg = ctx.config.connectionSecrets.awsSecretsManager;
+  const cfg = ctx.config.awsSecretsManager;
   const onAws = ctx.stores.filter((s) => s.target === "aws");
   if (!(cfg.enabled ?? onAws.length > 0)) return undefined;
   const stores = cfg.enabled ? ctx.stores : onAws;
-  const aws_ = ctx.config.aws;
+  const aws_ = ctx.aws;
   const prefix = cfg.prefix ?? `polystore/${ctx.stack}`;
   const region = aws_?.region ? { region: aws_.region } : {};
   const resources: pulumi.Resource[] = [];
@@ -35,7 +36,7 @@ export const awsSecretsManagerSink: SecretSink = (ctx) => {
       kmsKeyId: aws_?.kmsKeyArn,
       recoveryWindowInDays: aws_?.production ? 30 : 0,
       tags: { ...ctx.tags, store: store.kind },
-    });
+    }, { parent: ctx.parent, aliases: [rootAlias(`${store.kind}-connection-secret`, "aws:secretsmanager/secret:Secret")] });
     const version = new aws.secretsmanager.SecretVersion(
       `${store.kind}-connection-secret-version`,
       { ...region, secretId: secret.id, secretString: pulumi.secret(store.env.apply((env) => JSON.stringify(env))) },

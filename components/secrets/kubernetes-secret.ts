@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { createKubernetesInfra, type KubernetesInfra } from "../targets/kubernetes";
+import { rootAlias } from "../core/shared";
 import type { SecretSink } from "./index";
 
 /**
@@ -11,12 +11,11 @@ import type { SecretSink } from "./index";
  * for every store. Name default `polystore-connections`.
  */
 export const kubernetesSecretSink: SecretSink = (ctx) => {
-  const cfg = ctx.config.connectionSecrets.kubernetesSecret;
+  const cfg = ctx.config.kubernetesSecret;
   const onK8s = ctx.stores.filter((s) => s.target === "kubernetes");
   if (!(cfg.enabled ?? onK8s.length > 0)) return undefined;
   const stores = cfg.enabled ? ctx.stores : onK8s;
-  const infra =
-    (ctx.shared.kubernetes as KubernetesInfra | undefined) ?? (ctx.shared.kubernetes = createKubernetesInfra(ctx.config, ctx.stack, ctx.tags));
+  const infra = ctx.kubernetes();
   const name = cfg.name ?? "polystore-connections";
   const stringData = pulumi.secret(
     pulumi.all(stores.map((s) => s.env)).apply((envs) => Object.assign({}, ...envs) as Record<string, string>),
@@ -28,7 +27,7 @@ export const kubernetesSecretSink: SecretSink = (ctx) => {
       type: "Opaque",
       stringData,
     },
-    { provider: infra.provider },
+    { parent: ctx.parent, provider: infra.provider, aliases: [rootAlias("connections-secret", "kubernetes:core/v1:Secret")] },
   );
   return {
     sink: "kubernetes-secret",

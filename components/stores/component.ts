@@ -1,15 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { StoreSettings } from "./settings";
-import type { SpecSecrets, StoreSpec } from "../core/spec";
-import { createStore, type StoreArgs, type StoreOutputs } from "./store";
 import type { Credentials, StoreConnection, StoreKind } from "../core/types";
+import { storeModule } from "./index";
+import { createStore, type StoreArgs, type StoreOutputs } from "./store";
 
 /**
- * Base of the six store components: a thin ComponentResource whose work is
- * `createStore`. Subclasses only name their type token and spec builder.
+ * One store of a stack: a thin ComponentResource (type `polystore:<kind>:<Name>Store`, from the
+ * store's module) whose work is {@link createStore}.
  */
-export abstract class StoreComponent<S extends StoreSettings> extends pulumi.ComponentResource implements StoreOutputs {
-  public readonly kind: StoreKind;
+export class StoreComponent<K extends StoreKind = StoreKind> extends pulumi.ComponentResource implements StoreOutputs {
+  public readonly kind: K;
   public readonly host: pulumi.Output<string>;
   public readonly port: pulumi.Output<number>;
   public readonly database: pulumi.Output<string>;
@@ -20,17 +19,10 @@ export abstract class StoreComponent<S extends StoreSettings> extends pulumi.Com
   public readonly connectionUrl: pulumi.Output<string>;
   public readonly init?: pulumi.Resource;
 
-  protected constructor(
-    type: string,
-    kind: StoreKind,
-    name: string,
-    args: StoreArgs<S>,
-    buildSpec: (settings: S, secrets: SpecSecrets) => StoreSpec,
-    opts?: pulumi.ComponentResourceOptions,
-  ) {
-    super(type, name, {}, opts);
+  constructor(kind: K, name: string, args: StoreArgs<K>, opts?: pulumi.ComponentResourceOptions) {
+    super(storeModule(kind).componentType, name, {}, opts);
     this.kind = kind;
-    const out = createStore(kind, name, args, buildSpec as (s: StoreSettings, x: SpecSecrets) => StoreSpec, this);
+    const out = createStore(kind, name, args, this);
     this.host = out.host;
     this.port = out.port;
     this.database = out.database;

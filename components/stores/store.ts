@@ -1,13 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { PolystoreConfig } from "../../stacks/config/schema";
-import { appEnv, URL_VAR } from "./env";
 import { createIdentity } from "../core/identity";
-import { databaseName, identityOptions, userNames, type StoreSettings } from "./settings";
-import type { SpecSecrets, StoreSpec } from "../core/spec";
-import type { RenderedStore, SharedInfra, TargetRenderer } from "../targets/target";
-import type { Credentials, StoreConnection, StoreKind, Target } from "../core/types";
+import type { Credentials, StoreConnection, StoreKind } from "../core/types";
+import type { RenderedStore, StoreTarget } from "../targets/target";
+import { appEnv, storeModule, type StoreSettingsByKind } from "./index";
 
-/** Runs a store's init scripts once it is ready (see components/init). */
+/** Runs a store's init scripts from the machine running Pulumi once it is ready (components/init). */
 export type InitHook = (
   name: string,
   args: {
@@ -20,24 +17,40 @@ export type InitHook = (
   parent: pulumi.Resource,
 ) => pulumi.Resource | undefined;
 
+/** An endpoint that already exists: its identities come from config, not generated. */
+export interface ExistingIdentities {
+  adminUser: string;
+  /** Secret. */
+  adminPassword: string;
+  /** Default: the store's own application user, created by the runner. */
+  appUser?: string;
+  /** Secret; set when the application user is managed outside polystore. */
+  appPassword?: string;
+}
+
 /** Arguments every store component takes. */
-export interface StoreArgs<S extends StoreSettings = StoreSettings> {
+export interface StoreArgs<K extends StoreKind> {
   /** The store's validated settings (`polystore:stores.<store>`). */
-  settings: S;
-  /** Where it runs. */
-  target: Target;
-  /** The whole validated stack configuration. */
-  config: PolystoreConfig;
+  settings: StoreSettingsByKind[K];
+  /** Where it runs, bound to that target's typed settings (components/targets). */
+  target: StoreTarget;
   /** Stack name. */
   stack: string;
   /** Tags for everything that takes tags. */
   tags: Record<string, string>;
-  /** Renders the store onto its target. */
-  render: TargetRenderer;
-  /** Stack-wide resources the target shares between stores. */
-  shared: SharedInfra;
-  /** Runs init scripts; default: none. */
-  init?: InitHook;
+  /** Identities of an existing endpoint (target external); default: generated. */
+  existing?: ExistingIdentities;
+  /** Init scripts: whether `pulumi up` applies them, from where, and how long the runner waits. */
+  init: {
+    enabled: boolean;
+    /** Folder relative to the project root. */
+    scriptsDir: string;
+    /** The config key that sets it (named in errors). */
+    scriptsKey: string;
+    timeoutSeconds: number;
+    /** Runs them from the machine running Pulumi; default: none (unit tests). */
+    hook?: InitHook;
+  };
 }
 
 /** What every store component exposes. */
@@ -55,93 +68,83 @@ export interface StoreOutputs {
   env: pulumi.Output<Record<string, string>>;
   /** The application connection URL (secret). */
   connectionUrl: pulumi.Output<string>;
-  /** The init-scripts resource, if init runs from Pulumi. */
+  /** The init-scripts resource (a local run or the target's own, e.g. a Kubernetes Job). */
   init?: pulumi.Resource;
 }
 
 /**
- * The work of every store component: identities, the spec, the target's
- * resources, the connection (secret), init scripts once the store is ready,
- * and the application's environment variables.
+ * The store's connection, built once: address from the target, identities, database, and the
+ * store's options and server settings from its module. The init resource, the Kubernetes init
+ * Job, the secrets and the stack outputs all get this one value.
  */
-export function createStore(
-  kind: StoreKind,
-  name: string,
-  args: StoreArgs,
-  buildSpec: (settings: StoreSettings, secrets: SpecSecrets) => StoreSpec,
-  parent: pulumi.Resource,
-): StoreOutputs {
-  const { settings } = args;
-  const users = userNames(kind, settings);
-  const ext = settings.external;
+export function storeConnection<K extends StoreKind>(
+  kind: K,
+  settings: StoreSettingsByKind[K],
+  rendered: RenderedStore,
+  admin: pulumi.Output<Credentials>,
+  app: pulumi.Output<Credentials>,
+  existing?: ExistingIdentities,
+): pulumi.Output<StoreConnection> {
+  const mod = storeModule(kind);
+  const options: Record<string, string> = { ...(rendered.options ?? {}), ...mod.options(settings) };
+  if (existing?.appPassword) options.manageAppUser = "false";
+  const server = mod.server?.(settings);
+  const database = mod.database(settings);
+  return pulumi.secret(
+    pulumi.all([rendered.host, rendered.port, admin, app]).apply(
+      ([host, port, a, p]): StoreConnection => ({ kind, host, port, tls: rendered.tls, database, admin: a, app: p, ...(server ? { server } : {}), options }),
+    ),
+  );
+}
+
+/**
+ * The work of every store component: identities, the spec, the target's resources, the
+ * connection (secret, built once), init scripts once the store is ready, and the application's
+ * environment variables.
+ */
+export function createStore<K extends StoreKind>(kind: K, name: string, args: StoreArgs<K>, parent: pulumi.Resource): StoreOutputs {
+  const { settings, existing } = args;
+  const mod = storeModule(kind);
+  const users = mod.users(settings);
   const identity = createIdentity(
     name,
     {
-      adminUser: ext?.adminUser ?? users.admin,
-      adminPassword: ext ? pulumi.secret(ext.adminPassword) : undefined,
-      appUser: ext?.appUser ?? users.app,
-      appPassword: ext?.appPassword ? pulumi.secret(ext.appPassword) : undefined,
+      adminUser: existing?.adminUser ?? users.admin,
+      adminPassword: existing ? pulumi.secret(existing.adminPassword) : undefined,
+      appUser: existing?.appUser ?? users.app,
+      appPassword: existing?.appPassword ? pulumi.secret(existing.appPassword) : undefined,
     },
     parent,
   );
-  const spec = buildSpec(settings, {
+  const spec = mod.spec(settings, {
     adminPassword: identity.admin.apply((c) => c.password),
     appPassword: identity.app.apply((c) => c.password),
   });
-  const rendered: RenderedStore = args.render({
-    name,
-    kind,
-    spec,
-    settings,
-    config: args.config,
-    stack: args.stack,
-    identity,
-    tags: args.tags,
-    shared: args.shared,
-    parent,
-  });
+  const input = { name, kind, spec, stack: args.stack, identity, tags: args.tags, parent };
+  const rendered = args.target.render(input);
   const admin = rendered.admin ?? identity.admin;
-  const database = databaseName(kind, settings);
-  const options: Record<string, string> = { ...(rendered.options ?? {}) };
-  Object.assign(options, identityOptions(kind, settings));
-  if (kind === "redis") {
-    // What the init runner's CONFIG GET check compares against.
-    const r = settings as { maxmemoryMb: number; maxmemoryPolicy: string; appendonly: boolean; appendfsync: string };
-    Object.assign(options, {
-      maxmemoryMb: String(r.maxmemoryMb),
-      maxmemoryPolicy: r.maxmemoryPolicy,
-      appendonly: r.appendonly ? "yes" : "no",
-      appendfsync: r.appendfsync,
-      ...options,
-    });
-  }
-  if (ext?.appPassword) options.manageAppUser = "false";
-
-  const connection = pulumi.secret(
-    pulumi.all([rendered.host, rendered.port, admin, identity.app]).apply(
-      ([host, port, a, app]): StoreConnection => ({ kind, host, port, tls: rendered.tls, database, admin: a, app, options }),
-    ),
-  );
+  const connection = storeConnection(kind, settings, rendered, admin, identity.app, existing);
   const env = pulumi.secret(connection.apply(appEnv));
-  const scriptsDir = settings.initScripts ?? `${args.config.initScripts.dir}/${kind}`;
-  const init =
-    args.config.initScripts.enabled && (rendered.init ?? "local") === "local" && args.init
-      ? args.init(
-          `${name}-init`,
-          { kind, connection, scriptsDir, ready: rendered.ready, waitTimeoutSeconds: args.config.initScripts.timeoutSeconds },
-          parent,
-        )
-      : undefined;
+
+  const how = rendered.init ?? "local";
+  const scripts = { dir: args.init.scriptsDir, key: args.init.scriptsKey, timeoutSeconds: args.init.timeoutSeconds };
+  const init = !args.init.enabled
+    ? undefined
+    : how === "target"
+      ? args.target.runInit?.(input, connection, scripts, rendered.ready)
+      : how === "local" && args.init.hook
+        ? args.init.hook(`${name}-init`, { kind, connection, scriptsDir: scripts.dir, ready: rendered.ready, waitTimeoutSeconds: scripts.timeoutSeconds }, parent)
+        : undefined;
 
   return {
     host: pulumi.output(rendered.host),
     port: pulumi.output(rendered.port),
-    database: pulumi.output(database),
+    database: pulumi.output(mod.database(settings)),
     adminCredentials: admin,
     appCredentials: identity.app,
     connection,
     env,
-    connectionUrl: pulumi.secret(env.apply((v) => v[URL_VAR[kind]])),
+    connectionUrl: pulumi.secret(env.apply((v) => v[mod.urlVar]!)),
     init,
   };
 }

@@ -1,25 +1,59 @@
-import type * as pulumi from "@pulumi/pulumi";
-import type { PolystoreConfig } from "../../stacks/config/schema";
-import { createAwsInfra, renderAws } from "./aws";
-import { createDockerNetwork, renderDocker } from "./docker";
-import { renderExternal } from "./external";
-import { createKubernetesInfra, renderKubernetes } from "./kubernetes";
-import type { TargetRenderer } from "./target";
 import type { Target } from "../core/types";
+import { createAwsInfra, type AwsConfig, type AwsInfra } from "./aws";
+import { createDockerNetwork, type DockerInfra } from "./docker";
+import type { DockerConfig } from "./docker/schema";
+import { createKubernetesInfra, kubernetesSchema, type KubernetesConfig, type KubernetesInfra } from "./kubernetes";
 
-/** Every target's renderer. */
-export const RENDERERS: Partial<Record<Target, TargetRenderer>> = {
-  docker: renderDocker,
-  kubernetes: renderKubernetes,
-  aws: renderAws,
-  external: renderExternal,
+export { dockerTarget } from "./docker";
+export { kubernetesTarget } from "./kubernetes";
+export { awsTarget } from "./aws";
+export { externalTarget } from "./external";
+export type { StoreTarget, StoreRenderInput, RenderedStore, InitScriptsRef } from "./target";
+
+/** The four targets, each in its folder with its own config schema (components/targets/<target>/schema.ts). */
+export const TARGET_FOLDERS: Record<Target, string> = {
+  docker: "components/targets/docker",
+  kubernetes: "components/targets/kubernetes",
+  aws: "components/targets/aws",
+  external: "components/targets/external",
 };
 
-/** Creates what a target's stores share (network, namespace, subnet group...), once per stack. */
-export type SharedFactory = (cfg: PolystoreConfig, stack: string, tags: Record<string, string>, parent?: pulumi.Resource) => unknown;
+/** The targets' stack-wide settings, typed (`polystore:docker`, `polystore:kubernetes`, `polystore:aws`). */
+export interface TargetsConfig {
+  docker: DockerConfig;
+  kubernetes?: KubernetesConfig;
+  aws?: AwsConfig;
+}
 
-export const SHARED: Partial<Record<Target, SharedFactory>> = {
-  docker: (cfg, stack, tags, parent) => createDockerNetwork(stack, cfg.docker, tags, parent),
-  kubernetes: (cfg, stack, tags, parent) => createKubernetesInfra(cfg, stack, tags, parent),
-  aws: (cfg, stack) => createAwsInfra(cfg, stack),
-};
+/**
+ * What a stack's stores share per target (a Docker network, a Kubernetes namespace and provider,
+ * the checked AWS network), each made once, on first use, under its own parent component.
+ */
+export class StackInfra {
+  private dockerInfra?: DockerInfra;
+  private kubernetesInfra?: KubernetesInfra;
+  private awsInfra?: AwsInfra;
+
+  constructor(
+    private readonly cfg: TargetsConfig,
+    private readonly stack: string,
+    private readonly tags: Record<string, string>,
+  ) {}
+
+  docker(): DockerInfra {
+    return (this.dockerInfra ??= createDockerNetwork(this.stack, this.cfg.docker, this.tags));
+  }
+
+  /** Whether the docker network was made (a docker store, or the admin UIs, use it). */
+  hasDocker(): boolean {
+    return this.dockerInfra !== undefined;
+  }
+
+  kubernetes(): KubernetesInfra {
+    return (this.kubernetesInfra ??= createKubernetesInfra(this.cfg.kubernetes ?? kubernetesSchema.parse({}), this.stack, this.tags));
+  }
+
+  aws(): AwsInfra {
+    return (this.awsInfra ??= createAwsInfra(this.cfg.aws, this.stack));
+  }
+}

@@ -1,41 +1,27 @@
-import * as pulumi from "@pulumi/pulumi";
-import type { PolystoreConfig } from "../../stacks/config/schema";
-import type { StoreSettings } from "../stores/settings";
+import type * as pulumi from "@pulumi/pulumi";
+import type { StoreIdentity } from "../core/identity";
 import type { StoreSpec } from "../core/spec";
-import type { Credentials, StoreKind, Target } from "../core/types";
 
-/** Generated or configured identities of one store. */
-export interface StoreIdentity {
-  /** Administrative identity (stays in Pulumi). */
-  admin: pulumi.Output<Credentials>;
-  /** Least-privilege application identity. */
-  app: pulumi.Output<Credentials>;
-}
+export type { StoreIdentity } from "../core/identity";
+import type { Credentials, StoreConnection, StoreKind, Target } from "../core/types";
 
-/** Stack-wide resources a target shares between stores (a Docker network, a namespace, a subnet group...). */
-export interface SharedInfra {
-  /** Filled lazily by each target's `shared` function, keyed by target. */
-  [target: string]: unknown;
-}
-
-/** What a target renderer receives for one store. */
-export interface RenderContext {
+/**
+ * What every target receives for one store: the store described once as data (its spec), its
+ * identities and where it belongs. Target-specific settings are bound into the {@link StoreTarget}
+ * itself, typed (components/targets/index.ts), never read from a catch-all context.
+ */
+export interface StoreRenderInput {
   /** Logical name of the store in the stack, e.g. `postgres`. */
   name: string;
   kind: StoreKind;
-  /** The store described once, as data. */
+  /** The store as a container (Docker and Kubernetes render it; AWS maps the settings instead). */
   spec: StoreSpec;
-  /** The store's validated settings. */
-  settings: StoreSettings;
-  /** The whole validated stack configuration. */
-  config: PolystoreConfig;
   /** Stack name. */
   stack: string;
   identity: StoreIdentity;
   /** Tags for everything that takes tags. */
   tags: Record<string, string>;
-  /** Stack-wide resources of this target. */
-  shared: SharedInfra;
+  /** The store's component: every resource's parent. */
   parent: pulumi.Resource;
 }
 
@@ -54,20 +40,37 @@ export interface RenderedStore {
   /** Extra connection options (see StoreConnection.options). */
   options?: Record<string, string>;
   /**
-   * How init scripts run: `local` (default) from the machine running Pulumi,
-   * `target` when the target ran them itself (e.g. a Kubernetes Job), `none`
-   * when `pulumi up` must not run them (e.g. `polystore:aws.initScripts: none`:
-   * stores unreachable from the machine running Pulumi; `npm run migrate` is
-   * run from inside the network instead).
+   * How init scripts run: `local` (default) from the machine running Pulumi, `target` when the
+   * target runs them itself ({@link StoreTarget.runInit}, e.g. a Kubernetes Job), `none` when
+   * `pulumi up` must not run them (`polystore:aws.initScripts: none`: `npm run migrate` is run
+   * from inside the network instead).
    */
   init?: "local" | "target" | "none";
 }
 
-/** Renders one store onto one target. */
-export type TargetRenderer = (ctx: RenderContext) => RenderedStore;
+/** One store's init scripts, as the store component hands them to a target that runs them itself. */
+export interface InitScriptsRef {
+  /** The folder, relative to the project root. */
+  dir: string;
+  /** The config key that sets it (named in errors). */
+  key: string;
+  /** How long the runner waits for the store, seconds. */
+  timeoutSeconds: number;
+}
 
-/** A target: its renderer and, optionally, what it shares between stores. */
-export interface TargetModule {
+/** A target bound to its typed settings for one store. */
+export interface StoreTarget {
   target: Target;
-  render: TargetRenderer;
+  /** Creates the store's resources. */
+  render(input: StoreRenderInput): RenderedStore;
+  /**
+   * Runs the init scripts where the store is reachable (when `render` said `init: "target"`), with
+   * the store's one connection (built once by createStore, the same the secrets and outputs get).
+   */
+  runInit?(
+    input: StoreRenderInput,
+    connection: pulumi.Output<StoreConnection>,
+    scripts: InitScriptsRef,
+    ready: pulumi.Resource[],
+  ): pulumi.Resource | undefined;
 }

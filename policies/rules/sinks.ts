@@ -17,7 +17,7 @@
  *      or a preview creating the sink; a `.env` file keeps only a hash).
  */
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { URL_VAR } from "../../components/stores/env";
+import { URL_VAR } from "../../components/stores";
 import { ancestors, byUrn, known, must, type Props } from "./util";
 
 /** The variable every application reads for each store (seeds' names). */

@@ -1,5 +1,6 @@
 import { ADMIN_UI_DEFAULTS, ADMIN_UI_TOOLS, type AdminUiTool } from "../../components/targets/docker/admin-ui-catalog";
-import { CATALOG } from "../../components/stores/catalog";
+import { CATALOG, STORES, storeModule } from "../../components/stores";
+import { redisAwsService as redisService } from "../../components/targets/aws/redis";
 import { STORE_KINDS, type StoreKind, type Target } from "../../components/core/types";
 import { keyPath } from "./errors";
 import type { PolystoreConfig } from "./schema";
@@ -7,11 +8,6 @@ import type { PolystoreConfig } from "./schema";
 /** A cross-field rule: pushes one line per problem. */
 export type ConfigCheck = (cfg: PolystoreConfig, problems: string[]) => void;
 
-/** Stores with no managed service on AWS. */
-const NO_AWS_SERVICE: Partial<Record<StoreKind, string>> = {
-  clickhouse: "AWS has no managed ClickHouse: use target kubernetes, or external (e.g. ClickHouse Cloud)",
-  neo4j: "AWS has no managed Neo4j: use target kubernetes, or external (e.g. Neo4j Aura)",
-};
 
 /** The target a store resolves to. */
 export function storeTarget(cfg: PolystoreConfig, kind: StoreKind): Target {
@@ -44,8 +40,8 @@ const externalEndpoints: ConfigCheck = (cfg, problems) => {
 
 const awsServices: ConfigCheck = (cfg, problems) => {
   for (const kind of enabledKinds(cfg)) {
-    const why = NO_AWS_SERVICE[kind];
-    if (why && storeTarget(cfg, kind) === "aws") problems.push(`${keyPath(["stores", kind, "target"])}: ${why}`);
+    const fact = STORES[kind].targets.aws;
+    if ("none" in fact && storeTarget(cfg, kind) === "aws") problems.push(`${keyPath(["stores", kind, "target"])}: ${fact.none}`);
   }
 };
 
@@ -80,16 +76,15 @@ const dockerFits: ConfigCheck = (cfg, problems) => {
     else seen.set(port, key.join("."));
   };
   for (const kind of docker) {
-    const s = cfg.stores[kind]! as { port: number; nativePort?: number; httpPort?: number };
-    for (const key of ["port", "nativePort", "httpPort"] as const) claim(["stores", kind, key], s[key]);
+    const ports = storeModule(kind).hostPorts(cfg.stores[kind]!);
+    for (const [key, port] of Object.entries(ports)) claim(["stores", kind, key], port);
   }
   for (const t of uis) claim(["docker", "adminUis", t, "port"], cfg.docker.adminUis[t].port);
 };
 
 /** The AWS service a Redis store on aws becomes: MemoryDB unless set, or unless AOF is off. */
 export function redisAwsService(cfg: PolystoreConfig): "memorydb" | "elasticache" {
-  const r = cfg.stores.redis;
-  return r?.aws?.service ?? (r?.appendonly === false ? "elasticache" : "memorydb");
+  return redisService({ appendonly: cfg.stores.redis?.appendonly ?? true }, cfg.stores.redis?.aws);
 }
 
 /** Stores on aws need the existing network, something allowed in, and settings the service can honour. */

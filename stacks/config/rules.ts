@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CATALOG } from "../../components/stores/catalog";
-import { isPolystoreDotEnv } from "../../components/stores/env";
-import { userNames, type StoreSettings } from "../../components/stores/settings";
+import { CATALOG } from "../../components/stores";
+import { isPolystoreDotEnv } from "../../components/secrets/dotenv-text";
+import { storeModule } from "../../components/stores";
 import type { StoreKind } from "../../components/core/types";
 import { enabledKinds, storeTarget, type ConfigCheck } from "./checks";
 import { keyPath } from "./errors";
@@ -76,22 +76,21 @@ export const storeMemory: ConfigCheck = (cfg, problems) => {
   }
 };
 
-/** Identities that must stay apart: the application one is never an administrative one. */
+/** Identities that must stay apart: the application one is never an administrative one (each store's module names them). */
 export const leastPrivilege: ConfigCheck = (cfg, problems) => {
   for (const kind of enabledKinds(cfg)) {
-    const s = cfg.stores[kind]! as StoreSettings & { external?: { adminUser: string; appUser?: string } };
-    const names = userNames(kind, s);
-    const appKey = keyPath(["stores", kind, kind === "postgres" ? "appRole" : "appUser"]);
-    const admins: Array<[string, string]> = [[names.admin, kind === "postgres" || kind === "mongodb" || kind === "clickhouse" ? `the admin user (${keyPath(["stores", kind, "adminUser"])})` : `the built-in administrator of ${CATALOG[kind].title}`]];
-    if (kind === "postgres") admins.push([(s as { ownerRole: string }).ownerRole, `the owner role (${keyPath(["stores", kind, "ownerRole"])}), which bypasses row-level security`]);
-    if (kind === "clickhouse") admins.push(["default", "ClickHouse's built-in `default` user"]);
-    const hit = admins.find(([name]) => name === names.app);
-    if (hit) problems.push(`${appKey}: "${names.app}" is ${hit[1]}; the application identity must be a separate least-privilege one`);
+    const s = cfg.stores[kind]!;
+    const mod = storeModule(kind);
+    const users = mod.users(s);
+    const appKey = keyPath(["stores", kind, users.appKey]);
+    const admin = users.adminKey ? `the admin user (${keyPath(["stores", kind, users.adminKey])})` : `the built-in administrator of ${mod.title}`;
+    const hit = [{ name: users.admin, what: admin }, ...users.privileged].find((p) => p.name === users.app);
+    if (hit) problems.push(`${appKey}: "${users.app}" is ${hit.what}; the application identity must be a separate least-privilege one`);
     if (kind === "postgres") {
-      const p = s as { ownerRole: string; adminUser: string };
+      const p = cfg.stores.postgres!;
       if (p.ownerRole === p.adminUser) problems.push(`${keyPath(["stores", kind, "ownerRole"])}: "${p.ownerRole}" is also the admin user (${keyPath(["stores", kind, "adminUser"])}); expected a separate NOLOGIN owner role`);
     }
-    if (kind === "neo4j" && (s as { database: string }).database === "system") {
+    if (kind === "neo4j" && cfg.stores.neo4j!.database === "system") {
       problems.push(`${keyPath(["stores", "neo4j", "database"])}: "system" is Neo4j's administrative database (users, roles, databases); expected an application database such as neo4j`);
     }
     const ext = s.external;

@@ -1,8 +1,9 @@
 import { z } from "zod";
+import { connectionSecretsSchema } from "../../components/secrets/schema";
 import { STORE_KINDS, TARGETS } from "../../components/core/types";
 import { awsSchema } from "../../components/targets/aws/schema";
 import { dockerSchema } from "../../components/targets/docker/schema";
-import { awsTagKey, awsTagValue, kubernetesSubdomain, secretsManagerPrefix } from "../../components/core/formats";
+import { awsTagKey, awsTagValue } from "../../components/core/formats";
 import { kubernetesSchema } from "../../components/targets/kubernetes/schema";
 import { storesSchema } from "./stores";
 
@@ -14,22 +15,6 @@ const initScriptsSchema = z.strictObject({
   dir: z.string().min(1).default("init-scripts"),
   /** How long the runner waits for a store to answer, in seconds. Default 300. */
   timeoutSeconds: z.number().int().min(5).default(300),
-});
-
-/** `polystore:connectionSecrets`: where applications' connection details are written. */
-const connectionSecretsSchema = z.strictObject({
-  /** A `.env.<stack>` file (mode 0600). Default: on when a store uses the docker or external target. */
-  envFile: z
-    .strictObject({
-      enabled: z.boolean().optional(),
-      /** Path of the file relative to the project root. Default `.env.<stack>`. */
-      path: z.string().min(1).optional(),
-    })
-    .prefault({}),
-  /** One AWS Secrets Manager secret per store. Default: on when a store uses the aws target. */
-  awsSecretsManager: z.strictObject({ enabled: z.boolean().optional(), prefix: secretsManagerPrefix.optional() }).prefault({}),
-  /** One Kubernetes Secret per stack. Default: on when a store uses the kubernetes target. */
-  kubernetesSecret: z.strictObject({ enabled: z.boolean().optional(), name: kubernetesSubdomain.optional() }).prefault({}),
 });
 
 /** The whole `polystore:` configuration namespace. */

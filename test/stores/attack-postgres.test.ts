@@ -11,7 +11,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAdapter, runStore } from "../../components/init";
-import { appEnv } from "../../components/stores/env";
+import { appEnv } from "../../components/stores";
 import type { StoreConnection } from "../../components/core/types";
 import { APP_PASSWORD_MISMATCH, checkAppLogin } from "../../stacks/health-app";
 import { copyScripts, ok, removeDir, run, storeConnection, uniqueSuffix, withPg } from "./init-support";

@@ -16,7 +16,7 @@ import Redis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAdapter, runStore } from "../../components/init";
 import { initScriptsProvider } from "../../components/init/resource";
-import { appEnv } from "../../components/stores/env";
+import { appEnv } from "../../components/stores";
 import type { StoreConnection } from "../../components/core/types";
 import { parseConfig } from "../../stacks/config";
 import { ok, run } from "./init-support";

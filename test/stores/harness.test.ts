@@ -11,7 +11,7 @@ import { MongoClient } from "mongodb";
 import neo4j from "neo4j-driver";
 import { Client as PgClient } from "pg";
 import { afterAll, beforeEach, describe, expect, inject, it } from "vitest";
-import { DEFAULT_REDIS_SERVER_SETTINGS } from "../../components/stores/redis/settings";
+import { DEFAULT_REDIS_SERVER_SETTINGS } from "../../components/stores/redis";
 import type { StoreConnection } from "../../components/core/types";
 import { ENGINE_KINDS, type EngineKind } from "../harness/engines";
 import { mongoUri } from "../harness/lib/ferretdb";

@@ -17,7 +17,8 @@
  */
 import Redis from "ioredis";
 import type { StoreConnection } from "../../core/types";
-import { DEFAULT_REDIS_SERVER_SETTINGS } from "../../stores/redis/settings";
+import { DEFAULT_REDIS_SERVER_SETTINGS } from "../../stores/redis/schema";
+import { parseRedisServerSettings, redisConfigValues } from "../../stores/redis/settings";
 import { addressOf, checkIdentifier, errorText, LockTimeoutError, ScriptFailedError, type StoreAdapter } from "../adapter";
 import type { LedgerEntry } from "../types";
 import { parseRedisScript } from "./redis-script";
@@ -195,21 +196,15 @@ export function createRedisAdapter(conn: StoreConnection): StoreAdapter {
 }
 
 /**
- * The CONFIG GET values the stack configured, from `conn.options`
- * (`maxmemoryMb`, `maxmemoryPolicy`, `appendonly`, `appendfsync`), defaulting
- * to {@link DEFAULT_REDIS_SERVER_SETTINGS}.
+ * The CONFIG GET values the stack configured: from the connection's typed `server` settings
+ * (`RedisServerSettings`, as `components/stores/redis` builds them from config), else the
+ * defaults (a connection written by hand or by the test harness).
  */
 export function expectedConfig(conn: StoreConnection): Record<string, string> {
-  const o = conn.options ?? {};
-  const d = DEFAULT_REDIS_SERVER_SETTINGS;
-  const mb = Number(o.maxmemoryMb ?? d.maxmemoryMb);
-  const aof = o.appendonly === undefined ? d.appendonly : ["true", "yes", "1"].includes(o.appendonly);
-  return {
-    maxmemory: String(mb * 1024 * 1024),
-    "maxmemory-policy": o.maxmemoryPolicy ?? d.maxmemoryPolicy,
-    appendonly: aof ? "yes" : "no",
-    appendfsync: o.appendfsync ?? d.appendfsync,
-  };
+  if (conn.server !== undefined && parseRedisServerSettings(conn.server) === undefined) {
+    throw new Error(`redis: the connection's server settings are not Redis server settings (expected maxmemoryMb, maxmemoryPolicy, appendonly, appendfsync, timeoutSeconds), got ${JSON.stringify(conn.server)}`);
+  }
+  return redisConfigValues(parseRedisServerSettings(conn.server) ?? DEFAULT_REDIS_SERVER_SETTINGS);
 }
 
 function sleep(ms: number): Promise<void> {

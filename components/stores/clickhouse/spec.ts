@@ -1,12 +1,11 @@
-import type { ClickhouseConfig } from "../../../stacks/config/stores";
-import { CATALOG } from "../catalog";
+import { CLICKHOUSE_IMAGE, CLICKHOUSE_MEMORY_MB, type ClickhouseSettings } from "./schema";
 import type { SpecSecrets, StoreSpec } from "../../core/spec";
 
 /** ClickHouse with a non-default admin user that may manage users (for the application user). */
-export function clickhouseSpec(cfg: ClickhouseConfig, secrets: SpecSecrets): StoreSpec {
+export function clickhouseSpec(cfg: ClickhouseSettings, secrets: SpecSecrets): StoreSpec {
   return {
     kind: "clickhouse",
-    image: cfg.image ?? CATALOG.clickhouse.image,
+    image: cfg.image ?? CLICKHOUSE_IMAGE,
     env: {
       CLICKHOUSE_USER: cfg.adminUser,
       CLICKHOUSE_DB: cfg.database,
@@ -27,7 +26,7 @@ export function clickhouseSpec(cfg: ClickhouseConfig, secrets: SpecSecrets): Sto
       startPeriodSeconds: 10,
     },
     dataPath: "/var/lib/clickhouse",
-    memoryMb: cfg.memoryMb ?? CATALOG.clickhouse.memoryMb,
+    memoryMb: cfg.memoryMb ?? CLICKHOUSE_MEMORY_MB,
     settings: { database: cfg.database, adminUser: cfg.adminUser, appUser: cfg.appUser },
   };
 }

@@ -1,12 +1,11 @@
-import type { ElasticsearchConfig } from "../../../stacks/config/stores";
-import { CATALOG } from "../catalog";
+import { ELASTICSEARCH_IMAGE, ELASTICSEARCH_MEMORY_MB, type ElasticsearchSettings } from "./schema";
 import type { SpecSecrets, StoreSpec } from "../../core/spec";
 
 /** Elasticsearch 8, single node, security on (the `elastic` user is the init runner's). */
-export function elasticsearchSpec(cfg: ElasticsearchConfig, secrets: SpecSecrets): StoreSpec {
+export function elasticsearchSpec(cfg: ElasticsearchSettings, secrets: SpecSecrets): StoreSpec {
   return {
     kind: "elasticsearch",
-    image: cfg.image ?? CATALOG.elasticsearch.image,
+    image: cfg.image ?? ELASTICSEARCH_IMAGE,
     env: {
       "discovery.type": "single-node",
       "xpack.security.enabled": "true",
@@ -29,7 +28,7 @@ export function elasticsearchSpec(cfg: ElasticsearchConfig, secrets: SpecSecrets
       startPeriodSeconds: 30,
     },
     dataPath: "/usr/share/elasticsearch/data",
-    memoryMb: cfg.memoryMb ?? CATALOG.elasticsearch.memoryMb,
+    memoryMb: cfg.memoryMb ?? ELASTICSEARCH_MEMORY_MB,
     settings: { heap: `${cfg.heapMb}m`, security: true, indexPrefix: cfg.indexPrefix, appUser: cfg.appUser },
   };
 }

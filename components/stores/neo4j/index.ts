@@ -1,14 +1,35 @@
-import * as pulumi from "@pulumi/pulumi";
-import type { Neo4jConfig } from "../../../stacks/config/stores";
-import { StoreComponent } from "../component";
-import type { StoreArgs } from "../store";
+import type { StoreModule } from "../module";
+import { NEO4J_IMAGE, NEO4J_MEMORY_MB, neo4jSchema, type Neo4jSettings } from "./schema";
 import { neo4jSpec } from "./spec";
 
 export { neo4jSpec } from "./spec";
+export * from "./schema";
 
-/** Neo4j store (type `polystore:neo4j:Neo4jStore`). See `StoreArgs` for arguments and defaults. */
-export class Neo4jStore extends StoreComponent<Neo4jConfig> {
-  constructor(name: string, args: StoreArgs<Neo4jConfig>, opts?: pulumi.ComponentResourceOptions) {
-    super("polystore:neo4j:Neo4jStore", "neo4j", name, args, neo4jSpec, opts);
-  }
-}
+/** Neo4j 5 (Community) with authentication on (type `polystore:neo4j:Neo4jStore`). */
+export const neo4j: StoreModule<"neo4j", Neo4jSettings> = {
+  kind: "neo4j",
+  title: "Neo4j",
+  componentType: "polystore:neo4j:Neo4jStore",
+  schema: neo4jSchema,
+  image: NEO4J_IMAGE,
+  memoryMb: NEO4J_MEMORY_MB,
+  clientPort: 7687,
+  urlVar: "NEO4J_URI",
+  appEnv: ({ host, port, database: db, app, tls }) => ({
+    NEO4J_URI: `${tls ? "neo4j+s" : "bolt"}://${host}:${port}`,
+    NEO4J_USER: app.user,
+    NEO4J_USERNAME: app.user,
+    NEO4J_PASSWORD: app.password,
+    NEO4J_DATABASE: db,
+  }),
+  users: (s) => ({ admin: "neo4j", app: s.appUser, appKey: "appUser", privileged: [] }),
+  database: (s) => s.database,
+  options: () => ({}),
+  spec: neo4jSpec,
+  hostPorts: (s) => ({ port: s.port, httpPort: s.httpPort }),
+  targets: {
+    kubernetes: { fsGroup: 7474 },
+    docker: {},
+    aws: { none: "AWS has no managed Neo4j: use target kubernetes, or external (e.g. Neo4j Aura)" },
+  },
+};

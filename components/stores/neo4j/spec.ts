@@ -1,13 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { Neo4jConfig } from "../../../stacks/config/stores";
-import { CATALOG } from "../catalog";
+import { NEO4J_IMAGE, NEO4J_MEMORY_MB, type Neo4jSettings } from "./schema";
 import type { SpecSecrets, StoreSpec } from "../../core/spec";
 
 /** Neo4j 5 (Community) with authentication on; heap and page cache sized from config. */
-export function neo4jSpec(cfg: Neo4jConfig, secrets: SpecSecrets): StoreSpec {
+export function neo4jSpec(cfg: Neo4jSettings, secrets: SpecSecrets): StoreSpec {
   return {
     kind: "neo4j",
-    image: cfg.image ?? CATALOG.neo4j.image,
+    image: cfg.image ?? NEO4J_IMAGE,
     env: {
       NEO4J_server_memory_heap_initial__size: `${cfg.heapMb}m`,
       NEO4J_server_memory_heap_max__size: `${cfg.heapMb}m`,
@@ -28,7 +27,7 @@ export function neo4jSpec(cfg: Neo4jConfig, secrets: SpecSecrets): StoreSpec {
       startPeriodSeconds: 20,
     },
     dataPath: "/data",
-    memoryMb: cfg.memoryMb ?? CATALOG.neo4j.memoryMb,
+    memoryMb: cfg.memoryMb ?? NEO4J_MEMORY_MB,
     settings: { heap: `${cfg.heapMb}m`, pagecache: `${cfg.pagecacheMb}m`, auth: true, database: cfg.database, appUser: cfg.appUser },
   };
 }

@@ -1,12 +1,11 @@
-import type { PostgresConfig } from "../../../stacks/config/stores";
-import { CATALOG } from "../catalog";
+import { POSTGRES_IMAGE, POSTGRES_MEMORY_MB, type PostgresSettings } from "./schema";
 import type { SpecSecrets, StoreSpec } from "../../core/spec";
 
 /** PostgreSQL 16 as a container: a superuser for the init runner, data on a volume. */
-export function postgresSpec(cfg: PostgresConfig, secrets: SpecSecrets): StoreSpec {
+export function postgresSpec(cfg: PostgresSettings, secrets: SpecSecrets): StoreSpec {
   return {
     kind: "postgres",
-    image: cfg.image ?? CATALOG.postgres.image,
+    image: cfg.image ?? POSTGRES_IMAGE,
     command: ["postgres", "-c", `max_connections=${cfg.maxConnections}`, "-c", "password_encryption=scram-sha-256"],
     env: {
       POSTGRES_USER: cfg.adminUser,
@@ -24,7 +23,7 @@ export function postgresSpec(cfg: PostgresConfig, secrets: SpecSecrets): StoreSp
       startPeriodSeconds: 10,
     },
     dataPath: "/var/lib/postgresql/data",
-    memoryMb: cfg.memoryMb ?? CATALOG.postgres.memoryMb,
+    memoryMb: cfg.memoryMb ?? POSTGRES_MEMORY_MB,
     settings: {
       database: cfg.database,
       ownerRole: cfg.ownerRole,

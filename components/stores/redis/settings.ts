@@ -21,27 +21,42 @@ export type RedisEvictionPolicy = (typeof REDIS_EVICTION_POLICIES)[number];
 export const REDIS_APPENDFSYNC = ["always", "everysec", "no"] as const;
 export type RedisAppendFsync = (typeof REDIS_APPENDFSYNC)[number];
 
-/** The server-side settings polystore renders for redis-server. */
+/** The server-side settings polystore renders for redis-server (defaults: `redisSchema`, schema.ts). */
 export interface RedisServerSettings {
-  /** `maxmemory`, in megabytes. Default 512 (seed 004). */
+  /** `maxmemory`, in megabytes. */
   maxmemoryMb: number;
-  /** `maxmemory-policy`. Default `allkeys-lru`. */
+  /** `maxmemory-policy`. */
   maxmemoryPolicy: RedisEvictionPolicy;
-  /** `appendonly`. Default true. */
+  /** `appendonly`. */
   appendonly: boolean;
-  /** `appendfsync`. Default `everysec`. */
+  /** `appendfsync`. */
   appendfsync: RedisAppendFsync;
-  /** `timeout` for idle client connections, in seconds. Default 300. */
+  /** `timeout` for idle client connections, in seconds. */
   timeoutSeconds: number;
 }
 
-export const DEFAULT_REDIS_SERVER_SETTINGS: RedisServerSettings = {
-  maxmemoryMb: 512,
-  maxmemoryPolicy: "allkeys-lru",
-  appendonly: true,
-  appendfsync: "everysec",
-  timeoutSeconds: 300,
-};
+/** Reads server settings back from their JSON form (a connection's `server`); undefined when it is not one. */
+export function parseRedisServerSettings(v: unknown): RedisServerSettings | undefined {
+  if (typeof v !== "object" || v === null) return undefined;
+  const o = v as Record<string, unknown>;
+  const ok =
+    typeof o.maxmemoryMb === "number" &&
+    (REDIS_EVICTION_POLICIES as readonly unknown[]).includes(o.maxmemoryPolicy) &&
+    typeof o.appendonly === "boolean" &&
+    (REDIS_APPENDFSYNC as readonly unknown[]).includes(o.appendfsync) &&
+    typeof o.timeoutSeconds === "number";
+  return ok ? (o as unknown as RedisServerSettings) : undefined;
+}
+
+/** The CONFIG GET values a server started with these settings reports (maxmemory in bytes). */
+export function redisConfigValues(s: RedisServerSettings): Record<string, string> {
+  return {
+    maxmemory: String(s.maxmemoryMb * 1024 * 1024),
+    "maxmemory-policy": s.maxmemoryPolicy,
+    appendonly: s.appendonly ? "yes" : "no",
+    appendfsync: s.appendfsync,
+  };
+}
 
 /**
  * The redis-server arguments for the given settings, without the password

@@ -1,18 +1,6 @@
-import type { RedisConfig } from "../../../stacks/config/stores";
-import { CATALOG } from "../catalog";
 import type { SpecSecrets, StoreSpec } from "../../core/spec";
-import { redisServerArgs, redisStartupScript, type RedisServerSettings } from "./settings";
-
-/** The server settings of a Redis store's config. */
-export function redisServerSettings(cfg: RedisConfig): RedisServerSettings {
-  return {
-    maxmemoryMb: cfg.maxmemoryMb,
-    maxmemoryPolicy: cfg.maxmemoryPolicy,
-    appendonly: cfg.appendonly,
-    appendfsync: cfg.appendfsync,
-    timeoutSeconds: cfg.timeoutSeconds,
-  };
-}
+import { REDIS_IMAGE, REDIS_MEMORY_MB, redisServerSettings, type RedisSettings } from "./schema";
+import { redisServerArgs, redisStartupScript } from "./settings";
 
 /**
  * Redis as a container. Passwords reach the container through the environment
@@ -22,11 +10,11 @@ export function redisServerSettings(cfg: RedisConfig): RedisServerSettings {
  * created at startup so it survives restarts. The server starts through the
  * image's `docker-entrypoint.sh`, so it runs as the unprivileged `redis` user, not root.
  */
-export function redisSpec(cfg: RedisConfig, secrets: SpecSecrets): StoreSpec {
+export function redisSpec(cfg: RedisSettings, secrets: SpecSecrets): StoreSpec {
   const server = redisServerSettings(cfg);
   return {
     kind: "redis",
-    image: cfg.image ?? CATALOG.redis.image,
+    image: cfg.image ?? REDIS_IMAGE,
     command: [
       "sh",
       "-c",
@@ -47,15 +35,8 @@ export function redisSpec(cfg: RedisConfig, secrets: SpecSecrets): StoreSpec {
       startPeriodSeconds: 5,
     },
     dataPath: "/data",
-    memoryMb: cfg.memoryMb ?? CATALOG.redis.memoryMb,
-    settings: {
-      maxmemory: `${server.maxmemoryMb}mb`,
-      "maxmemory-policy": server.maxmemoryPolicy,
-      appendonly: server.appendonly ? "yes" : "no",
-      appendfsync: server.appendfsync,
-      timeout: server.timeoutSeconds,
-      appUser: cfg.appUser,
-      allowAppScripts: cfg.allowAppScripts,
-    },
+    memoryMb: cfg.memoryMb ?? REDIS_MEMORY_MB,
+    // The one typed form of the server settings (labels, the policy pack and tests read it).
+    settings: { ...server, appUser: cfg.appUser, allowAppScripts: cfg.allowAppScripts },
   };
 }

@@ -1,9 +1,10 @@
 import * as aws from "@pulumi/aws";
-import { awsStoreSchemas } from "./schema";
-import type { MongodbConfig } from "../../../stacks/config/stores";
 import { secretCredentials } from "../../core/identity";
-import type { RenderContext, RenderedStore } from "../target";
-import { adminPassword, awsInfra, awsName, prodDefault, storeSecurityGroup, storeTags } from "./network";
+import type { MongodbSettings } from "../../stores";
+import type { RenderedStore, StoreRenderInput } from "../target";
+import type { AwsMongodbConfig } from "./schema";
+import { adminPassword, awsName, prodDefault, storeSecurityGroup, storeTags } from "./network";
+import type { AwsInfra } from "./network";
 
 /** MongoDB's client port on DocumentDB. */
 export const DOCDB_PORT = 27017;
@@ -26,10 +27,7 @@ export function docdbMasterUsername(adminUser: string): string {
  * `instances` instances (2 in production: a replica in another AZ takes
  * over on failure).
  */
-export function renderDocumentDb(ctx: RenderContext): RenderedStore {
-  const infra = awsInfra(ctx);
-  const s = ctx.settings as MongodbConfig;
-  const a = s.aws ?? awsStoreSchemas.mongodb.parse({});
+export function renderDocumentDb(ctx: StoreRenderInput, infra: AwsInfra, s: MongodbSettings, a: AwsMongodbConfig): RenderedStore {
   const prod = infra.config.production;
   const tags = storeTags(ctx);
   const opts = { parent: ctx.parent };

@@ -1,8 +1,10 @@
 import * as aws from "@pulumi/aws";
-import type { RedisConfig } from "../../../stacks/config/stores";
-import type { RenderContext, RenderedStore } from "../target";
-import { awsInfra, awsName, prodDefault, storeSecurityGroup, storeTags } from "./network";
-import { ADMIN_ACCESS_STRING, appAccessString, AWS_REDIS_PORT, managedRedisOptions, redisAws, redisParameters, redisReplicas } from "./redis";
+import type { RedisSettings } from "../../stores";
+import type { RenderedStore, StoreRenderInput } from "../target";
+import type { AwsRedisConfig } from "./schema";
+import { awsName, prodDefault, storeSecurityGroup, storeTags } from "./network";
+import type { AwsInfra } from "./network";
+import { ADMIN_ACCESS_STRING, appAccessString, AWS_REDIS_PORT, managedRedisOptions, redisParameters, redisReplicas } from "./redis";
 
 /**
  * Redis on ElastiCache (cluster mode disabled): a replication group with a
@@ -17,10 +19,7 @@ import { ADMIN_ACCESS_STRING, appAccessString, AWS_REDIS_PORT, managedRedisOptio
  * In production: one replica in another AZ, automatic failover and Multi-AZ,
  * and a final snapshot. ElastiCache has no AOF: see `renderAwsRedis`.
  */
-export function renderElastiCacheRedis(ctx: RenderContext): RenderedStore {
-  const infra = awsInfra(ctx);
-  const s = ctx.settings as RedisConfig;
-  const a = redisAws(s);
+export function renderElastiCacheRedis(ctx: StoreRenderInput, infra: AwsInfra, s: RedisSettings, a: AwsRedisConfig): RenderedStore {
   const tags = storeTags(ctx);
   const opts = { parent: ctx.parent };
   const replicas = redisReplicas(infra, a);

@@ -1,9 +1,11 @@
 import * as aws from "@pulumi/aws";
-import type { RedisConfig } from "../../../stacks/config/stores";
 import { secretCredentials } from "../../core/identity";
-import type { RenderContext, RenderedStore } from "../target";
-import { awsInfra, awsName, prodDefault, storeSecurityGroup, storeTags } from "./network";
-import { ADMIN_ACCESS_STRING, appAccessString, AWS_REDIS_PORT, managedRedisOptions, redisAws, redisParameters, redisReplicas } from "./redis";
+import type { RedisSettings } from "../../stores";
+import type { RenderedStore, StoreRenderInput } from "../target";
+import type { AwsRedisConfig } from "./schema";
+import { awsName, prodDefault, storeSecurityGroup, storeTags } from "./network";
+import type { AwsInfra } from "./network";
+import { ADMIN_ACCESS_STRING, appAccessString, AWS_REDIS_PORT, managedRedisOptions, redisParameters, redisReplicas } from "./redis";
 
 /**
  * Redis on MemoryDB: durable (every write is committed to a Multi-AZ
@@ -18,10 +20,7 @@ import { ADMIN_ACCESS_STRING, appAccessString, AWS_REDIS_PORT, managedRedisOptio
  * Replicas (1 in production) fail over automatically. MemoryDB is cluster-mode
  * Redis: applications need a cluster-aware client (option `clusterMode`).
  */
-export function renderMemoryDbRedis(ctx: RenderContext): RenderedStore {
-  const infra = awsInfra(ctx);
-  const s = ctx.settings as RedisConfig;
-  const a = redisAws(s);
+export function renderMemoryDbRedis(ctx: StoreRenderInput, infra: AwsInfra, s: RedisSettings, a: AwsRedisConfig): RenderedStore {
   const tags = storeTags(ctx);
   const opts = { parent: ctx.parent };
 

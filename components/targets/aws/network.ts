@@ -1,9 +1,8 @@
 import * as crypto from "crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { StoreRenderInput } from "../target";
 import type { AwsConfig } from "./schema";
-import type { PolystoreConfig } from "../../../stacks/config/schema";
-import type { RenderContext } from "../target";
 
 /** What every AWS store of a stack shares: the validated network settings and naming. */
 export interface AwsInfra {
@@ -19,8 +18,7 @@ export interface AwsInfra {
  * Checks the stack-wide AWS settings once per stack. No resource is created:
  * the VPC, its subnets and the security groups allowed in already exist.
  */
-export function createAwsInfra(cfg: PolystoreConfig, stack: string): AwsInfra {
-  const a = cfg.aws;
+export function createAwsInfra(a: AwsConfig | undefined, stack: string): AwsInfra {
   const missing = [
     ...(a?.vpcId ? [] : ["polystore:aws.vpcId"]),
     ...(a?.subnetIds ? [] : ["polystore:aws.subnetIds"]),
@@ -33,15 +31,8 @@ export function createAwsInfra(cfg: PolystoreConfig, stack: string): AwsInfra {
   };
 }
 
-/** The shared AWS settings of a render context; throws when the target was not set up. */
-export function awsInfra(ctx: RenderContext): AwsInfra {
-  const infra = ctx.shared.aws as AwsInfra | undefined;
-  if (!infra) throw new Error(`aws target: no shared AWS settings for ${ctx.name}`);
-  return infra;
-}
-
 /** Tags of one store's resources: the stack's tags plus `store`. */
-export function storeTags(ctx: RenderContext): Record<string, string> {
+export function storeTags(ctx: StoreRenderInput): Record<string, string> {
   return { ...ctx.tags, store: ctx.kind };
 }
 
@@ -75,7 +66,7 @@ export function prodDefault(infra: AwsInfra, override: boolean | undefined): boo
  * security groups and CIDR blocks, on the store's client port only. No egress
  * rule: managed stores answer connections, they do not open any.
  */
-export function storeSecurityGroup(ctx: RenderContext, infra: AwsInfra, port: number): aws.ec2.SecurityGroup {
+export function storeSecurityGroup(ctx: StoreRenderInput, infra: AwsInfra, port: number): aws.ec2.SecurityGroup {
   const c = infra.config;
   const ingress: aws.types.input.ec2.SecurityGroupIngress[] = [
     ...c.allowedSecurityGroupIds.map((sg) => ({
@@ -109,6 +100,6 @@ export function storeSecurityGroup(ctx: RenderContext, infra: AwsInfra, port: nu
 }
 
 /** The admin identity's password (secret). */
-export function adminPassword(ctx: RenderContext): pulumi.Output<string> {
+export function adminPassword(ctx: StoreRenderInput): pulumi.Output<string> {
   return pulumi.secret(ctx.identity.admin.apply((c) => c.password));
 }

@@ -1,11 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { awsStoreSchemas } from "./schema";
-import type { ElasticsearchConfig } from "../../../stacks/config/stores";
 import { secretCredentials } from "../../core/identity";
-import type { RenderContext, RenderedStore } from "../target";
-import { awsInfra, awsName, prodDefault, storeSecurityGroup, storeTags } from "./network";
+import type { ElasticsearchSettings } from "../../stores";
+import type { RenderedStore, StoreRenderInput } from "../target";
+import type { AwsElasticsearchConfig } from "./schema";
+import { awsName, prodDefault, storeSecurityGroup, storeTags } from "./network";
+import type { AwsInfra } from "./network";
 
 /** OpenSearch Service domains in a VPC answer HTTPS on 443. */
 export const OPENSEARCH_PORT = 443;
@@ -26,10 +27,7 @@ export const OPENSEARCH_MASTER_USER = "polystore_admin";
  * fine-grained access control (users and roles) and the security group.
  * In production: 2 data nodes over two AZs (zone awareness).
  */
-export function renderOpenSearch(ctx: RenderContext): RenderedStore {
-  const infra = awsInfra(ctx);
-  const s = ctx.settings as ElasticsearchConfig;
-  const a = s.aws ?? awsStoreSchemas.elasticsearch.parse({});
+export function renderOpenSearch(ctx: StoreRenderInput, infra: AwsInfra, s: ElasticsearchSettings, a: AwsElasticsearchConfig): RenderedStore {
   const prod = infra.config.production;
   const tags = storeTags(ctx);
   const opts = { parent: ctx.parent };

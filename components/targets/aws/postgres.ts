@@ -1,8 +1,9 @@
 import * as aws from "@pulumi/aws";
-import { awsStoreSchemas } from "./schema";
-import type { PostgresConfig } from "../../../stacks/config/stores";
-import type { RenderContext, RenderedStore } from "../target";
-import { adminPassword, awsInfra, awsName, prodDefault, storeSecurityGroup, storeTags } from "./network";
+import type { PostgresSettings } from "../../stores";
+import type { RenderedStore, StoreRenderInput } from "../target";
+import type { AwsPostgresConfig } from "./schema";
+import { adminPassword, awsName, prodDefault, storeSecurityGroup, storeTags } from "./network";
+import type { AwsInfra } from "./network";
 
 /** PostgreSQL's client port on RDS. */
 export const RDS_POSTGRES_PORT = 5432;
@@ -13,7 +14,7 @@ export const RDS_POSTGRES_PORT = 5432;
  * exported `postgresql` log), and the configured `max_connections` (static:
  * applied at the next reboot).
  */
-export function rdsPostgresParameters(s: PostgresConfig): aws.types.input.rds.ParameterGroupParameter[] {
+export function rdsPostgresParameters(s: PostgresSettings): aws.types.input.rds.ParameterGroupParameter[] {
   return [
     { name: "rds.force_ssl", value: "1" },
     { name: "password_encryption", value: "scram-sha-256" },
@@ -35,10 +36,7 @@ export function rdsPostgresParameters(s: PostgresConfig): aws.types.input.rds.Pa
  * the stack's `connections` output, which a Secrets-Manager-managed password
  * would never reach.
  */
-export function renderRdsPostgres(ctx: RenderContext): RenderedStore {
-  const infra = awsInfra(ctx);
-  const s = ctx.settings as PostgresConfig;
-  const a = s.aws ?? awsStoreSchemas.postgres.parse({});
+export function renderRdsPostgres(ctx: StoreRenderInput, infra: AwsInfra, s: PostgresSettings, a: AwsPostgresConfig): RenderedStore {
   const prod = infra.config.production;
   const tags = storeTags(ctx);
   const opts = { parent: ctx.parent };

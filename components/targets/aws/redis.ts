@@ -1,5 +1,5 @@
-import { awsStoreSchemas, type AwsRedisConfig } from "./schema";
-import type { RedisConfig } from "../../../stacks/config/stores";
+import type { RedisSettings } from "../../stores";
+import type { AwsRedisConfig } from "./schema";
 import { appAclRules } from "../../init/adapters/redis";
 import type { AwsInfra } from "./network";
 
@@ -22,16 +22,19 @@ export function appAccessString(): string {
 }
 
 /** The Redis server parameters a managed service takes (CONFIG is unavailable there). */
-export function redisParameters(s: RedisConfig): Array<{ name: string; value: string }> {
+export function redisParameters(s: RedisSettings): Array<{ name: string; value: string }> {
   return [
     { name: "maxmemory-policy", value: s.maxmemoryPolicy },
     { name: "timeout", value: String(s.timeoutSeconds) },
   ];
 }
 
-/** A Redis store's AWS settings with defaults applied. */
-export function redisAws(s: RedisConfig): AwsRedisConfig {
-  return s.aws ?? awsStoreSchemas.redis.parse({});
+/**
+ * The AWS service a Redis store becomes: MemoryDB unless set, or unless AOF is off (ElastiCache
+ * has no AOF; asking for it there is a configuration error, never dropped silently).
+ */
+export function redisAwsService(s: Pick<RedisSettings, "appendonly">, a: { service?: AwsRedisConfig["service"] } | undefined): "memorydb" | "elasticache" {
+  return a?.service ?? (s.appendonly === false ? "elasticache" : "memorydb");
 }
 
 /** Replicas of the primary: configured, else 1 in production and 0 otherwise. */

@@ -124,3 +124,12 @@ export type AwsPostgresConfig = z.output<typeof awsStoreSchemas.postgres>;
 export type AwsRedisConfig = z.output<typeof awsStoreSchemas.redis>;
 export type AwsMongodbConfig = z.output<typeof awsStoreSchemas.mongodb>;
 export type AwsElasticsearchConfig = z.output<typeof awsStoreSchemas.elasticsearch>;
+
+/** The stores with a managed service on AWS, and their `aws` blocks. */
+export interface AwsStoreConfigByKind {
+  postgres: AwsPostgresConfig;
+  redis: AwsRedisConfig;
+  mongodb: AwsMongodbConfig;
+  elasticsearch: AwsElasticsearchConfig;
+}
+export type AwsKind = keyof AwsStoreConfigByKind;

@@ -1,8 +1,8 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { appEnv } from "../../stores/env";
+import { appEnv } from "../../stores";
 import { generatedPassword } from "../../core/identity";
-import { CATALOG } from "../../stores/catalog";
+import { CATALOG } from "../../stores";
 import type { StoreConnection } from "../../core/types";
 import { ADMIN_UI_DEFAULTS, type AdminUiTool } from "./admin-ui-catalog";
 import type { DockerInfra } from "./network";

@@ -1,6 +1,8 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { RenderContext, RenderedStore } from "../target";
+import { storeModule } from "../../stores";
+import type { RenderedStore, StoreRenderInput, StoreTarget } from "../target";
+import type { DockerConfig } from "./schema";
 import { clientPort, type StoreSpec } from "../../core/spec";
 
 export { createDockerNetwork, type DockerInfra } from "./network";
@@ -14,16 +16,31 @@ export function containerEnvs(spec: StoreSpec): pulumi.Output<string[]> {
 }
 
 /**
+ * polystore's labels on a store's container: which store, and its server settings in their one
+ * typed form as JSON (`polystore.io/server-settings`), which the policy pack reads instead of
+ * parsing the command line.
+ */
+export function storeLabels(spec: StoreSpec): Record<string, string> {
+  return { "polystore.store": spec.kind, [SERVER_SETTINGS_LABEL]: JSON.stringify(spec.settings) };
+}
+
+/** The label (Docker) and pod annotation (Kubernetes) holding a store's server settings as JSON. */
+export const SERVER_SETTINGS_LABEL = "polystore.io/server-settings";
+
+/** Target `docker`, bound to the stack's network and `polystore:docker` settings. */
+export function dockerTarget(infra: DockerInfra, cfg: DockerConfig): StoreTarget {
+  return { target: "docker", render: (input) => renderDocker(input, infra, cfg) };
+}
+
+/**
  * Renders one store spec as a Docker container on the stack's private
  * network: pinned image, named data volume (never dropped by `pulumi up`),
  * health check with `wait: true`, memory limit, host ports on the bind
  * address only.
  */
-export function renderDocker(ctx: RenderContext): RenderedStore {
-  const infra = ctx.shared.docker as DockerInfra | undefined;
-  if (!infra) throw new Error(`docker target: no shared Docker network for ${ctx.name}`);
+export function renderDocker(ctx: StoreRenderInput, infra: DockerInfra, cfg: DockerConfig): RenderedStore {
   const { spec, name, parent } = ctx;
-  const cfg = ctx.config.docker;
+  const nofile = storeModule(spec.kind).targets.docker.nofile;
   const opts = { parent, provider: infra.provider };
 
   const image = new docker.RemoteImage(`${name}-image`, { name: spec.image, keepLocally: true }, opts);
@@ -58,8 +75,8 @@ export function renderDocker(ctx: RenderContext): RenderedStore {
       },
       volumes: [{ volumeName: volume.name, containerPath: spec.dataPath }],
       networksAdvanced: [{ name: infra.network.name, aliases: [name] }],
-      ulimits: spec.kind === "clickhouse" || spec.kind === "elasticsearch" ? [{ name: "nofile", soft: 262144, hard: 262144 }] : [],
-      labels: Object.entries({ ...ctx.tags, "polystore.store": spec.kind }).map(([label, value]) => ({ label, value })),
+      ulimits: nofile ? [{ name: "nofile", soft: nofile, hard: nofile }] : [],
+      labels: Object.entries({ ...ctx.tags, ...storeLabels(spec) }).map(([label, value]) => ({ label, value })),
       restart: "unless-stopped",
       mustRun: true,
       wait: true,

@@ -1,12 +1,18 @@
-import type { RenderContext, RenderedStore } from "../target";
+import type { RenderedStore, StoreTarget } from "../target";
+import type { ExternalEndpointConfig } from "./schema";
+
+export { externalEndpointSchema, type ExternalEndpointConfig } from "./schema";
 
 /**
- * Target `external`: a store that already exists (ClickHouse Cloud, Neo4j
- * Aura, a shared server...). Nothing is provisioned; init scripts and
- * connection secrets work as for the other targets.
+ * Target `external`: a store that already exists (ClickHouse Cloud, Neo4j Aura, a shared
+ * server...). Nothing is provisioned; init scripts and connection secrets work as for the other
+ * targets. The endpoint's identities are handed to the store component (`existing`).
  */
-export function renderExternal(ctx: RenderContext): RenderedStore {
-  const ext = ctx.settings.external;
-  if (!ext) throw new Error(`polystore:stores.${ctx.kind}.external: required when the target is external`);
-  return { host: ext.host, port: ext.port, tls: ext.tls, ready: [] };
+export function renderExternal(endpoint: ExternalEndpointConfig): RenderedStore {
+  return { host: endpoint.host, port: endpoint.port, tls: endpoint.tls, ready: [] };
+}
+
+/** Target `external`, bound to the store's `external` block. */
+export function externalTarget(endpoint: ExternalEndpointConfig): StoreTarget {
+  return { target: "external", render: () => renderExternal(endpoint) };
 }

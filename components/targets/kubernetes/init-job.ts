@@ -3,8 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { databaseName, identityOptions } from "../../stores/settings";
-import type { RenderContext } from "../target";
+import type { InitScriptsRef, StoreRenderInput } from "../target";
 import type { StoreConnection } from "../../core/types";
 import type { KubernetesInfra } from "./namespace";
 
@@ -34,12 +33,11 @@ export function initCommand(kind: string): string[] {
  * store half set up); an empty folder is fine (the runner still creates the
  * application identity).
  */
-export function readInitScripts(ctx: RenderContext): InitScriptFiles {
-  const dir = ctx.settings.initScripts ?? `${ctx.config.initScripts.dir}/${ctx.kind}`;
-  const key = ctx.settings.initScripts ? `polystore:stores.${ctx.kind}.initScripts` : "polystore:initScripts.dir";
+export function readInitScripts(kind: string, scripts: Pick<InitScriptsRef, "dir" | "key">): InitScriptFiles {
+  const { dir, key } = scripts;
   const abs = path.resolve(dir);
   if (!fs.existsSync(abs) || !fs.statSync(abs).isDirectory()) {
-    throw new Error(`${key}: ${dir} is not a folder (looked for ${abs}); the ${ctx.kind} init Job mounts its scripts from there`);
+    throw new Error(`${key}: ${dir} is not a folder (looked for ${abs}); the ${kind} init Job mounts its scripts from there`);
   }
   const files: Record<string, string> = {};
   const hash = crypto.createHash("sha256");
@@ -62,43 +60,38 @@ export function readInitScripts(ctx: RenderContext): InitScriptFiles {
  * POLYSTORE_INIT_CONNECTION` from the pinned runner image, with the scripts
  * mounted from an immutable ConfigMap at `<runnerWorkdir>/init-scripts/<kind>`
  * and the connection (admin + app, JSON `{ <kind>: StoreConnection }`) from a
- * Secret. The Job's name carries a hash of the scripts, so a changed script
+ * Secret: the store's one connection, as createStore built it (the same the local runner, the
+ * secrets and the stack outputs get). The Job's name carries a hash of the scripts, so a changed script
  * makes a new Job; a changed password makes a new Secret, and so a new Job.
  * It waits for the StatefulSet (ready) and Pulumi waits for it to complete.
  */
 export function createInitJob(
-  ctx: RenderContext,
+  ctx: StoreRenderInput,
   infra: KubernetesInfra,
-  host: pulumi.Input<string>,
-  port: number,
+  connection: pulumi.Output<StoreConnection>,
+  ref: InitScriptsRef,
   ready: pulumi.Resource[],
 ): k8s.batch.v1.Job {
   const image = infra.config.runnerImage;
   if (!image) throw new Error(`polystore:kubernetes.runnerImage: required for the ${ctx.kind} init Job`);
-  const scripts = readInitScripts(ctx);
+  const scripts = readInitScripts(ctx.kind, ref);
   const opts = { parent: ctx.parent, provider: infra.provider };
   const namespace = infra.namespace;
   const labels = { ...infra.labels, "polystore.io/store": ctx.kind, "polystore.io/init-scripts": scripts.hash };
-  const options: Record<string, string> = identityOptions(ctx.kind, ctx.settings);
 
   const scriptsMap = new k8s.core.v1.ConfigMap(
     `${ctx.name}-init-scripts-${scripts.hash}`,
     { metadata: { namespace, labels }, immutable: true, data: scripts.files },
     opts,
   );
-  const connection = pulumi
-    .all([host, ctx.identity.admin, ctx.identity.app])
-    .apply(([h, admin, app]): Record<string, StoreConnection> => ({
-      [ctx.kind]: { kind: ctx.kind, host: h, port, tls: false, database: databaseName(ctx.kind, ctx.settings), admin, app, options },
-    }));
   const connectionSecret = new k8s.core.v1.Secret(
     `${ctx.name}-init-connection`,
-    { metadata: { namespace, labels }, type: "Opaque", stringData: pulumi.secret(connection.apply((c) => ({ [INIT_CONNECTION_ENV]: JSON.stringify(c) }))) },
+    { metadata: { namespace, labels }, type: "Opaque", stringData: pulumi.secret(connection.apply((c) => ({ [INIT_CONNECTION_ENV]: JSON.stringify({ [ctx.kind]: c }) }))) },
     opts,
   );
 
   const workdir = infra.config.runnerWorkdir.replace(/\/+$/, "");
-  const timeout = ctx.config.initScripts.timeoutSeconds;
+  const timeout = ref.timeoutSeconds;
   return new k8s.batch.v1.Job(
     `${ctx.name}-init-${scripts.hash}`,
     {

@@ -1,10 +1,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { kubernetesSchema, type KubernetesConfig } from "./schema";
-import type { PolystoreConfig } from "../../../stacks/config/schema";
+import { rootAlias, SharedResources } from "../../core/shared";
+import type { KubernetesConfig } from "./schema";
 
 /** What every Kubernetes store of a stack shares: the provider, the namespace and labels. */
 export interface KubernetesInfra {
+  /** The parent of the stack-wide Kubernetes resources (provider, namespace, connections Secret). */
+  parent: pulumi.Resource;
   /** An explicit provider when `polystore:kubernetes.kubeconfig`/`context` is set; else the ambient one. */
   provider?: k8s.Provider;
   /** The stack's namespace. */
@@ -47,19 +49,14 @@ export function namespaceName(cfg: KubernetesConfig, stack: string): string {
  * configured. The namespace is kept on destroy by default (it holds the
  * data volumes).
  */
-export function createKubernetesInfra(
-  cfg: PolystoreConfig,
-  stack: string,
-  tags: Record<string, string>,
-  parent?: pulumi.Resource,
-): KubernetesInfra {
-  const k = cfg.kubernetes ?? kubernetesSchema.parse({});
+export function createKubernetesInfra(k: KubernetesConfig, stack: string, tags: Record<string, string>): KubernetesInfra {
+  const parent = new SharedResources("polystore:kubernetes:KubernetesTarget", "kubernetes");
   const provider =
     k.kubeconfig || k.context
       ? new k8s.Provider(
           "kubernetes",
           { kubeconfig: k.kubeconfig ? pulumi.secret(k.kubeconfig) : undefined, context: k.context },
-          { parent },
+          { parent, aliases: [rootAlias("kubernetes", "pulumi:providers:kubernetes")] },
         )
       : undefined;
   const name = namespaceName(k, stack);
@@ -68,10 +65,11 @@ export function createKubernetesInfra(
     ? new k8s.core.v1.Namespace(
         "namespace",
         { metadata: { name, labels } },
-        { parent, provider, retainOnDelete: k.keepDataOnDestroy },
+        { parent, provider, retainOnDelete: k.keepDataOnDestroy, aliases: [rootAlias("namespace", "kubernetes:core/v1:Namespace")] },
       )
     : undefined;
   return {
+    parent,
     provider,
     namespace: namespaceResource ? namespaceResource.metadata.name : pulumi.output(name),
     namespaceResource,

@@ -1,8 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { kubernetesStoreSchema } from "./schema";
+import { STORES } from "../../stores";
+import { SERVER_SETTINGS_LABEL } from "../docker";
+import type { KubernetesStoreConfig } from "./schema";
 import { clientPort, type StoreSpec } from "../../core/spec";
-import type { RenderContext } from "../target";
+import type { StoreRenderInput } from "../target";
 import type { StoreKind } from "../../core/types";
 import type { KubernetesInfra } from "./namespace";
 
@@ -11,14 +13,9 @@ import type { KubernetesInfra } from "./namespace";
  * server as (the entrypoints of most images also fix ownership themselves;
  * Elasticsearch starts as uid 1000 and relies on it).
  */
-export const FS_GROUP: Record<StoreKind, number> = {
-  postgres: 70, // postgres:*-alpine
-  redis: 1000, // redis:*-alpine: `addgroup -S -g 1000 redis` (uid 999); its entrypoint drops to that user
-  mongodb: 999,
-  elasticsearch: 1000,
-  clickhouse: 101,
-  neo4j: 7474,
-};
+export const FS_GROUP: Record<StoreKind, number> = Object.fromEntries(
+  Object.values(STORES).map((m) => [m.kind, m.targets.kubernetes.fsGroup]),
+) as Record<StoreKind, number>;
 
 /** The resources of one store on Kubernetes. */
 export interface KubernetesStore {
@@ -64,9 +61,8 @@ export function probes(spec: StoreSpec): Pick<k8s.types.input.core.v1.Container,
  * spec.memoryMb, probes, the admin credentials in a Secret, a headless
  * Service for the StatefulSet and a ClusterIP Service for clients.
  */
-export function createStatefulStore(ctx: RenderContext, infra: KubernetesInfra): KubernetesStore {
+export function createStatefulStore(ctx: StoreRenderInput, infra: KubernetesInfra, k: KubernetesStoreConfig): KubernetesStore {
   const { spec, name } = ctx;
-  const k = ctx.settings.kubernetes ?? kubernetesStoreSchema.parse({});
   const opts = { parent: ctx.parent, provider: infra.provider };
   const namespace = infra.namespace;
   const selector = { "app.kubernetes.io/name": spec.kind, "app.kubernetes.io/instance": `${infra.stack}-${name}` };
@@ -108,7 +104,8 @@ export function createStatefulStore(ctx: RenderContext, infra: KubernetesInfra):
         selector: { matchLabels: selector },
         persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
         template: {
-          metadata: { labels },
+          // The store's server settings in their one typed form (the policy pack reads it).
+          metadata: { labels, annotations: { [SERVER_SETTINGS_LABEL]: JSON.stringify(spec.settings) } },
           spec: {
             enableServiceLinks: false, // a Service named neo4j would inject NEO4J_* variables Neo4j reads as settings
             automountServiceAccountToken: false,

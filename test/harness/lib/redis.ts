@@ -8,7 +8,7 @@
  */
 import { join } from "node:path";
 import Redis from "ioredis";
-import { DEFAULT_REDIS_SERVER_SETTINGS, redisServerArgs } from "../../../components/stores/redis/settings";
+import { DEFAULT_REDIS_SERVER_SETTINGS, redisServerArgs } from "../../../components/stores/redis";
 import { connection, engineDir, generatePassword, HOST, requireInstalled, stopOnFailure, type EngineContext, type StartedEngine } from "./context";
 import { spawnEngine, waitReady } from "./process";
 

@@ -11,9 +11,10 @@ import { elasticsearchSpec } from "../../../components/stores/elasticsearch/spec
 import { mongodbSpec } from "../../../components/stores/mongodb/spec";
 import { neo4jSpec } from "../../../components/stores/neo4j/spec";
 import { postgresSpec } from "../../../components/stores/postgres/spec";
-import { redisServerSettings, redisSpec } from "../../../components/stores/redis/spec";
+import { redisSpec } from "../../../components/stores/redis/spec";
+import { redisServerSettings } from "../../../components/stores/redis/schema";
 import type { RedisServerSettings } from "../../../components/stores/redis/settings";
-import type { StoreSettings, StoreSettingsByKind } from "../../../components/stores/settings";
+import type { StoreSettings, StoreSettingsByKind } from "../../../components/stores";
 import type { SpecSecrets, StoreSpec } from "../../../components/core/spec";
 import type { StoreKind } from "../../../components/core/types";
 import { readStackFile } from "../../../policies/offline/stackfile";

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { createAdapter, runStore } from "../../../components/init";
-import { userNames } from "../../../components/stores/settings";
+import { userNames } from "../../../components/stores";
 import type { StoreConnection, StoreKind } from "../../../components/core/types";
 import { readStackFile } from "../../../policies/offline/stackfile";
 import { parseConfig } from "../../../stacks/config";

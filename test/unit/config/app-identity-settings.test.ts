@@ -5,17 +5,17 @@
  */
 import { describe, expect, it } from "vitest";
 import { sessionLimits } from "../../../components/init/adapters/postgres";
-import { identityOptions } from "../../../components/stores/settings";
+import { STORES } from "../../../components/stores";
 import type { StoreConnection } from "../../../components/core/types";
 import { parseConfig } from "../../../stacks/config";
 
 describe("application identity settings", () => {
   it("default to 5 s lock / 30 s statement / 60 s idle-in-transaction and no Lua, and reach the runner's options", () => {
     const c = parseConfig({ stores: { postgres: {}, redis: {} } });
-    expect(identityOptions("postgres", c.stores.postgres!)).toEqual({
+    expect(STORES.postgres.options(c.stores.postgres!)).toEqual({
       ownerRole: "app_owner", appLockTimeoutMs: "5000", appStatementTimeoutMs: "30000", appIdleInTransactionTimeoutMs: "60000",
     });
-    expect(identityOptions("redis", c.stores.redis!)).toEqual({ allowAppScripts: "false" });
+    expect(STORES.redis.options(c.stores.redis!)).toEqual({ allowAppScripts: "false" });
   });
 
   it("are validated with every problem named at once", () => {

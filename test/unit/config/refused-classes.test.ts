@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError, namespaceTypos, parseConfig, rawNamespace, type ParseOptions } from "../../../stacks/config";
 import { definePolystore } from "../../../stacks/program";
-import { renderDotEnv } from "../../../components/stores/env";
+import { renderDotEnv } from "../../../components/secrets/dotenv-text";
 import { installMocks } from "../../util/mocks";
 import { ROOT, stackFileConfig } from "../../util/stack";
 
@@ -72,11 +72,11 @@ const AWS: Case[] = [
 
 const NAMES: Case[] = [
   ["upper case in an image repository", () => set(dev(), "stores.postgres.image", "Postgres:16.4-alpine"),
-    'polystore:stores.postgres.image: not a valid image reference: the repository must be lower-case (e.g. postgres:16.4-alpine), got "Postgres:16.4-alpine"'],
+    'polystore:stores.postgres.image: not a valid image reference: the repository must be lower-case (e.g. postgres:16.15-alpine), got "Postgres:16.4-alpine"'],
   ["a digest that is not 64 hex digits", () => set(dev(), "stores.redis.image", "redis@sha256:abc123"),
-    'polystore:stores.redis.image: not a valid image reference: the digest must be sha256: followed by 64 lower-case hex digits (e.g. postgres:16.4-alpine), got "redis@sha256:abc123"'],
+    'polystore:stores.redis.image: not a valid image reference: the digest must be sha256: followed by 64 lower-case hex digits (e.g. redis:7.4.11-alpine), got "redis@sha256:abc123"'],
   ["a tag with characters tags cannot hold", () => set(dev(), "stores.mongodb.image", "mongo:7.0.14+local"),
-    'polystore:stores.mongodb.image: not a valid image reference: the tag must be letters, digits, _, . and - (at most 128, not starting with . or -) (e.g. postgres:16.4-alpine), got "mongo:7.0.14+local"'],
+    'polystore:stores.mongodb.image: not a valid image reference: the tag must be letters, digits, _, . and - (at most 128, not starting with . or -) (e.g. mongo:7.0.40), got "mongo:7.0.14+local"'],
   ["an admin UI image that is not a reference", () => set(dev(), "docker.adminUis", { enabled: true, pgadmin: { image: "dpage/PGAdmin4:8.14" } }),
     'polystore:docker.adminUis.pgadmin.image: not a valid image reference: the repository must be lower-case (e.g. dpage/pgadmin4:8.14), got "dpage/PGAdmin4:8.14"'],
   ["a Kubernetes Secret name with _ and capitals", () => set(prod(), "connectionSecrets", { kubernetesSecret: { name: "Polystore_Connections" } }),

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { configSchema } from "../../../stacks/config";
-import { CATALOG } from "../../../components/stores/catalog";
+import { CATALOG } from "../../../components/stores";
 import { STORE_KINDS } from "../../../components/core/types";
 
 const ROOT = resolve(__dirname, "../../..");

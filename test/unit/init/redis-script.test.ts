@@ -35,11 +35,15 @@ describe("redis ACL rules and expected configuration", () => {
     for (const r of ["-@admin", "-@dangerous", "-flushall", "-flushdb", "-config", "-debug", "-keys"]) expect(rules).toContain(r);
   });
 
-  it("defaults to 512 MB / allkeys-lru / AOF everysec and reads stack options", () => {
+  it("defaults to 512 MB / allkeys-lru / AOF everysec and reads the connection's typed server settings", () => {
     const conn: StoreConnection = { kind: "redis", host: "h", port: 1, tls: false, database: "0", admin: { user: "a", password: "p" }, app: { user: "b", password: "q" } };
     expect(expectedConfig(conn)).toEqual({ maxmemory: String(512 * 1024 * 1024), "maxmemory-policy": "allkeys-lru", appendonly: "yes", appendfsync: "everysec" });
-    expect(expectedConfig({ ...conn, options: { maxmemoryMb: "64", maxmemoryPolicy: "volatile-lru", appendonly: "false", appendfsync: "always" } })).toEqual({
+    const server = { maxmemoryMb: 64, maxmemoryPolicy: "volatile-lru", appendonly: false, appendfsync: "always", timeoutSeconds: 0 };
+    expect(expectedConfig({ ...conn, server })).toEqual({
       maxmemory: String(64 * 1024 * 1024), "maxmemory-policy": "volatile-lru", appendonly: "no", appendfsync: "always",
     });
+    expect(() => expectedConfig({ ...conn, server: { maxmemoryMb: "64" } })).toThrow(
+      'redis: the connection\'s server settings are not Redis server settings (expected maxmemoryMb, maxmemoryPolicy, appendonly, appendfsync, timeoutSeconds), got {"maxmemoryMb":"64"}',
+    );
   });
 });

@@ -3,7 +3,8 @@ import * as os from "os";
 import * as path from "path";
 import { afterAll, describe, expect, it } from "vitest";
 import { dotEnvProvider } from "../../../components/secrets/dotenv";
-import { appEnv, renderDotEnv } from "../../../components/stores/env";
+import { appEnv } from "../../../components/stores";
+import { renderDotEnv } from "../../../components/secrets/dotenv-text";
 import type { StoreConnection } from "../../../components/core/types";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "polystore-dotenv-"));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { appEnv, appEnvNames } from "../../../components/stores/env";
+import { appEnv, appEnvNames } from "../../../components/stores";
 import type { StoreConnection } from "../../../components/core/types";
 
 const base = { host: "db.internal", port: 27017, tls: true, database: "app", admin: { user: "root", password: "ROOT" }, app: { user: "app", password: "pw" } };

@@ -6,7 +6,6 @@ import { isSecretInput } from "../../util/mocks";
 import { isSecretOutput, valueOf } from "../../util/outputs";
 import { STORE_KINDS, type StoreKind } from "../../../components/core/types";
 import { FS_GROUP, INIT_CONNECTION_ENV, initCommand, readInitScripts } from "../../../components/targets/kubernetes";
-import type { RenderContext } from "../../../components/targets/target";
 import { evaluate, inputs, ofType, problemsOf, resource, type Evaluated } from "./harness";
 
 const RUNNER = "registry.example.com/platform/polystore-runner:0.1.0";
@@ -250,18 +249,18 @@ describe("kubernetes target: init, secrets, options", () => {
 
   it("names the Job after a hash of the scripts: a changed script makes a new Job", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "polystore-scripts-"));
-    const ctx = { kind: "postgres", settings: { initScripts: dir }, config: { initScripts: { dir: "init-scripts" } } } as unknown as RenderContext;
+    const ref = { dir, key: "polystore:stores.postgres.initScripts" };
     fs.writeFileSync(path.join(dir, "001_a.sql"), "CREATE TABLE a (id int);\n");
-    const first = readInitScripts(ctx);
-    expect(readInitScripts(ctx).hash).toBe(first.hash);
+    const first = readInitScripts("postgres", ref);
+    expect(readInitScripts("postgres", ref).hash).toBe(first.hash);
     fs.writeFileSync(path.join(dir, "001_a.sql"), "CREATE TABLE a (id bigint);\n");
-    const changed = readInitScripts(ctx);
+    const changed = readInitScripts("postgres", ref);
     expect(changed.hash).not.toBe(first.hash);
     fs.writeFileSync(path.join(dir, "002_b.sql"), "SELECT 1;\n");
-    expect(readInitScripts(ctx).hash).not.toBe(changed.hash);
-    expect(Object.keys(readInitScripts(ctx).files)).toEqual(["001_a.sql", "002_b.sql"]);
+    expect(readInitScripts("postgres", ref).hash).not.toBe(changed.hash);
+    expect(Object.keys(readInitScripts("postgres", ref).files)).toEqual(["001_a.sql", "002_b.sql"]);
     fs.rmSync(dir, { recursive: true });
-    expect(() => readInitScripts(ctx)).toThrow(/polystore:stores\.postgres\.initScripts: .* is not a folder/);
+    expect(() => readInitScripts("postgres", ref)).toThrow(/polystore:stores\.postgres\.initScripts: .* is not a folder/);
   });
 
   it("writes one Kubernetes Secret with every store's application variables (secret input)", async () => {
