@@ -1,6 +1,6 @@
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { filled, known, label, list, must, parameters, referenced, settings, type Props } from "./util";
-import { containersOf, type ContainerView } from "./workloads";
+import { containersOf, SERVER_SETTINGS_KEY, type ContainerView } from "./workloads";
 
 const EC_RG = "aws:elasticache/replicationGroup:ReplicationGroup";
 const EC_CLUSTER = "aws:elasticache/cluster:Cluster";
@@ -180,6 +180,19 @@ export const redisEvictionPolicy: StackValidationPolicy = {
       for (const c of containersOf(r.type, r.props).filter(isRedisContainer)) {
         seen++;
         const where = c.where ? `${c.where.trim()}: ` : "";
+        // polystore's own workloads carry the settings in their typed form; others only as argv.
+        const typed = c.serverSettings;
+        if (typed !== undefined) {
+          const mb = typed.maxmemoryMb;
+          if (!(typeof mb === "number" && mb > 0)) {
+            say(`${where}server settings (${SERVER_SETTINGS_KEY}) have maxmemoryMb ${JSON.stringify(mb)}, not a positive number of MB, so Redis grows until the container is OOM-killed`, "set polystore:stores.redis.maxmemoryMb (below the container memory limit)");
+          }
+          const p = typed.maxmemoryPolicy;
+          if (typeof p !== "string" || !cfg.allowedPolicies.includes(p)) {
+            say(`${where}server settings (${SERVER_SETTINGS_KEY}) have maxmemoryPolicy ${JSON.stringify(p)}, not an allowed policy (allowed: ${cfg.allowedPolicies.join(", ")})`, "set polystore:stores.redis.maxmemoryPolicy to allkeys-lru, or change allowedPolicies in policy-config.json");
+          }
+          continue;
+        }
         const max = redisFlag(c.argv, "maxmemory");
         const bytes = max === undefined ? undefined : redisBytes(max);
         if (bytes === undefined || bytes <= 0) {

@@ -3,6 +3,7 @@
  * containers and Kubernetes pod specs (Pod, Deployment, StatefulSet,
  * DaemonSet, ReplicaSet, Job, CronJob), as one flat list of containers.
  */
+import { SERVER_SETTINGS_LABEL } from "../../components/core/spec";
 import { known, list, type Props } from "./util";
 
 export const DOCKER_IMAGE = "docker:index/remoteImage:RemoteImage";
@@ -42,6 +43,25 @@ export interface ContainerView {
   init: boolean;
   /** Whether the workload runs until stopped (health checks apply). */
   longRunning: boolean;
+  /**
+   * The store's server settings polystore put on the workload in their typed form (Docker label,
+   * pod template annotation `polystore.io/server-settings`, JSON); undefined on other workloads.
+   */
+  serverSettings?: Record<string, unknown>;
+}
+
+/** The label (Docker) and pod annotation (Kubernetes) polystore writes a store's server settings to. */
+export const SERVER_SETTINGS_KEY = SERVER_SETTINGS_LABEL;
+
+/** The JSON object under {@link SERVER_SETTINGS_KEY}, or undefined when absent or not an object. */
+function serverSettingsOf(value: unknown): Record<string, unknown> | undefined {
+  if (typeof value !== "string") return undefined;
+  try {
+    const v = JSON.parse(value) as unknown;
+    return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function at(props: Props, path: string[]): Props | undefined {
@@ -89,6 +109,7 @@ export function containersOf(type: string, props: Props): ContainerView[] {
         health: { readiness: healthy, liveness: healthy },
         init: false,
         longRunning: true,
+        serverSettings: serverSettingsOf(labelMap(known(() => props.labels))[SERVER_SETTINGS_KEY]),
       },
     ];
   }
@@ -97,6 +118,8 @@ export function containersOf(type: string, props: Props): ContainerView[] {
   const spec = at(props, shape.path);
   if (!spec) return [];
   const templateLabels = labelMap(at(props, [...shape.path.slice(0, -1), "metadata", "labels"]) ?? at(props, ["metadata", "labels"]));
+  const annotations = (at(props, [...shape.path.slice(0, -1), "metadata", "annotations"]) ?? {}) as Props;
+  const serverSettings = serverSettingsOf(known(() => annotations[SERVER_SETTINGS_KEY]));
   const views: ContainerView[] = [];
   for (const [field, init] of [["initContainers", true], ["containers", false]] as const) {
     for (const c of list<Props>(known(() => spec[field]))) {
@@ -118,6 +141,7 @@ export function containersOf(type: string, props: Props): ContainerView[] {
         },
         init,
         longRunning: shape.longRunning,
+        serverSettings: init ? undefined : serverSettings,
       });
     }
   }

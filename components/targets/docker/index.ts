@@ -3,7 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { storeModule } from "../../stores";
 import type { RenderedStore, StoreRenderInput, StoreTarget } from "../target";
 import type { DockerConfig } from "./schema";
-import { clientPort, type StoreSpec } from "../../core/spec";
+import { clientPort, SERVER_SETTINGS_LABEL, type StoreSpec } from "../../core/spec";
+
+export { SERVER_SETTINGS_LABEL } from "../../core/spec";
 
 export { createDockerNetwork, type DockerInfra } from "./network";
 import type { DockerInfra } from "./network";
@@ -23,9 +25,6 @@ export function containerEnvs(spec: StoreSpec): pulumi.Output<string[]> {
 export function storeLabels(spec: StoreSpec): Record<string, string> {
   return { "polystore.store": spec.kind, [SERVER_SETTINGS_LABEL]: JSON.stringify(spec.settings) };
 }
-
-/** The label (Docker) and pod annotation (Kubernetes) holding a store's server settings as JSON. */
-export const SERVER_SETTINGS_LABEL = "polystore.io/server-settings";
 
 /** Target `docker`, bound to the stack's network and `polystore:docker` settings. */
 export function dockerTarget(infra: DockerInfra, cfg: DockerConfig): StoreTarget {

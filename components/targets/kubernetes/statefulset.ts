@@ -1,9 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { STORES } from "../../stores";
-import { SERVER_SETTINGS_LABEL } from "../docker";
 import type { KubernetesStoreConfig } from "./schema";
-import { clientPort, type StoreSpec } from "../../core/spec";
+import { clientPort, SERVER_SETTINGS_LABEL, type StoreSpec } from "../../core/spec";
 import type { StoreRenderInput } from "../target";
 import type { StoreKind } from "../../core/types";
 import type { KubernetesInfra } from "./namespace";

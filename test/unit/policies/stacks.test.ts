@@ -68,7 +68,14 @@ describe("the dev stack, one property broken at a time", () => {
     ["no memory limit on neo4j", (f) => set(f(C, "neo4j-container"), (p) => delete p.memory), "container-memory-limits: Container neo4j-container: no memory limit"],
     ["no healthcheck on clickhouse", (f) => set(f(C, "clickhouse-container"), (p) => delete p.healthcheck), "container-health-checks: Container clickhouse-container: no healthcheck"],
     ["redis without --requirepass", (f) => set(f(C, "redis-container"), (p) => (p.command[2] = 'exec redis-server "$@"')), "redis-requires-password: Container redis-container"],
-    ["redis noeviction", (f) => set(f(C, "redis-container"), (p) => (p.command[p.command.indexOf("--maxmemory-policy") + 1] = "noeviction")), "redis-eviction-policy: Container redis-container: --maxmemory-policy noeviction"],
+    ["redis noeviction in polystore's typed server settings", (f) => set(f(C, "redis-container"), (p) => {
+      const label = p.labels.find((l: { label: string }) => l.label === "polystore.io/server-settings");
+      label.value = JSON.stringify({ ...JSON.parse(label.value), maxmemoryPolicy: "noeviction" });
+    }), 'redis-eviction-policy: Container redis-container: server settings (polystore.io/server-settings) have maxmemoryPolicy "noeviction"'],
+    ["redis noeviction on a container without polystore's settings (argv)", (f) => set(f(C, "redis-container"), (p) => {
+      p.labels = p.labels.filter((l: { label: string }) => l.label !== "polystore.io/server-settings");
+      p.command[p.command.indexOf("--maxmemory-policy") + 1] = "noeviction";
+    }), "redis-eviction-policy: Container redis-container: --maxmemory-policy noeviction"],
     ["postgres password typed in (not secret, not generated)", (f) => {
       const c = f(C, "postgres-container");
       c.propertyDependencies.envs = [];
