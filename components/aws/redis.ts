@@ -1,6 +1,6 @@
 import { awsStoreSchemas, type AwsRedisConfig } from "../../stacks/config/aws";
 import type { RedisConfig } from "../../stacks/config/stores";
-import { appAclRules } from "../init/adapters/redis";
+import { appAclRules } from "../redis/settings";
 import type { AwsInfra } from "./network";
 
 /** Redis's client port on ElastiCache and MemoryDB. */
