@@ -19,6 +19,7 @@ import Redis from "ioredis";
 import type { StoreConnection } from "../../shared/types";
 import { DEFAULT_REDIS_SERVER_SETTINGS } from "../../redis/settings";
 import { addressOf, checkIdentifier, errorText, LockTimeoutError, ScriptFailedError, type StoreAdapter } from "../adapter";
+import { SCRIPT_EXTENSIONS } from "../registry";
 import type { LedgerEntry } from "../types";
 import { parseRedisScript } from "./redis-script";
 
@@ -39,7 +40,7 @@ export function createRedisAdapter(conn: StoreConnection): StoreAdapter {
 
   const adapter: StoreAdapter = {
     kind: "redis",
-    extensions: [".redis"],
+    extensions: SCRIPT_EXTENSIONS.redis,
     address: addressOf(conn),
     roundTrips: 0,
     ledgerMayBeEvicted: true,
