@@ -71,7 +71,7 @@ export async function benchBackup(ctx: BenchContext): Promise<Section> {
       let t = process.hrtime.bigint();
       await runBackup(conns, { stack: "bench", dir, stores: [k], projectRoot: ROOT, id });
       backupS[k]!.push(seconds(t));
-      const d = createBackupDriver(conns[k]!);
+      const d = await createBackupDriver(conns[k]!);
       await d.wipe().finally(() => d.close());
       t = process.hrtime.bigint();
       const plan = await planRestore(dir, id, "bench", [k]);

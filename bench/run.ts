@@ -99,7 +99,7 @@ async function engineVersions(engines: BenchContext["engines"], machine: Machine
     const conn = engines[kind];
     if (!conn) continue;
     // Adapters refuse an app identity equal to the admin; serverVersion() never uses it.
-    const a = createAdapter({ ...conn, app: { user: APP_USER, password: "unused" }, options: { ...conn.options, ownerRole: OWNER_ROLE } });
+    const a = await createAdapter({ ...conn, app: { user: APP_USER, password: "unused" }, options: { ...conn.options, ownerRole: OWNER_ROLE } });
     try {
       await a.connect();
       machine.engines[kind] = (await a.serverVersion()) ?? "?";

@@ -41,7 +41,7 @@ function profiled(adapter: StoreAdapter, phases: Record<string, number>): StoreA
 }
 
 export async function runOnce(conn: StoreConnection, op: Operation = "apply", opts: { scriptsDir?: string; profile?: boolean } = {}): Promise<RunResult> {
-  const adapter = createAdapter(conn);
+  const adapter = await createAdapter(conn);
   const phases: Record<string, number> | undefined = opts.profile ? {} : undefined;
   const used = phases ? profiled(adapter, phases) : adapter;
   const t0 = process.hrtime.bigint();

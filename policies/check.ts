@@ -29,8 +29,9 @@ import type { Snapshot } from "./offline/snapshot";
 import { stackFilesIn } from "./offline/stackfile";
 import { formatTable, summaryLine } from "./offline/report";
 import { policySarif } from "./offline/sarif";
+import { PROJECT_ROOT } from "../components/init/project-root";
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = PROJECT_ROOT;
 const DEFAULT_CONFIG = path.join(ROOT, "policies", "policy-config.json");
 
 export class UsageError extends Error {}

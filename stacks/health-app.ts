@@ -3,10 +3,9 @@
  * still log in with the password the stack holds? A compromised application can
  * change its own password on some engines (PostgreSQL: `ALTER ROLE CURRENT_USER
  * PASSWORD …`), locking out every other instance until the next apply resets it;
- * this is how an operator notices. Never prints the password.
+ * this is how an operator notices. Never prints the password. Each driver is loaded only
+ * when its store is checked.
  */
-import pg from "pg";
-import Redis from "ioredis";
 import { errorText } from "../components/init/adapter";
 import type { StoreConnection } from "../components/core/types";
 
@@ -32,6 +31,7 @@ export async function checkAppLogin(conn: StoreConnection, timeoutMs: number): P
 }
 
 async function postgresLogin(conn: StoreConnection, timeoutMs: number): Promise<void> {
+  const { default: pg } = await import("pg");
   const c = new pg.Client({
     host: conn.host, port: conn.port, user: conn.app.user, password: conn.app.password, database: conn.database,
     ssl: conn.tls ? { rejectUnauthorized: conn.options?.tlsRejectUnauthorized !== "false" } : undefined,
@@ -47,6 +47,7 @@ async function postgresLogin(conn: StoreConnection, timeoutMs: number): Promise<
 }
 
 async function redisLogin(conn: StoreConnection, timeoutMs: number): Promise<void> {
+  const { default: Redis } = await import("ioredis");
   const r = new Redis({
     host: conn.host, port: conn.port, username: conn.app.user, password: conn.app.password, tls: conn.tls ? {} : undefined,
     lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, enableOfflineQueue: false, enableReadyCheck: false, retryStrategy: () => null,

@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import { createAdapter } from "../components/init";
 import { errorText } from "../components/init/adapter";
 import { connectionsFromFile, connectionsFromStack, type Connections } from "../components/init/connections";
-import { PROJECT_ROOT } from "../components/init/runner";
+import { PROJECT_ROOT } from "../components/init/project-root";
 import { checkAppLogin } from "./health-app";
 import { STORE_KINDS, type StoreConnection, type StoreKind } from "../components/core/types";
 import { EXIT, exitCodeOf, wantsHelp } from "./cli/exit";
@@ -41,7 +41,7 @@ export interface Health {
 export async function checkHealth(conn: StoreConnection, timeoutMs: number): Promise<Health> {
   let adapter;
   try {
-    adapter = createAdapter(conn);
+    adapter = await createAdapter(conn);
   } catch (err) {
     return { kind: conn.kind, address: `${conn.host}:${conn.port}`, up: false, error: errorText(err) };
   }

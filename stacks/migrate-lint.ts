@@ -8,7 +8,7 @@
 import { parseArgs } from "node:util";
 import { dirname, relative, resolve } from "node:path";
 import { LINT_RULES, lintScripts, type Finding, type LintResult } from "../components/init/lint";
-import { PROJECT_ROOT } from "../components/init/runner";
+import { PROJECT_ROOT } from "../components/init/project-root";
 import { toSarif } from "../components/core/sarif";
 import { STORE_KINDS, type StoreKind } from "../components/core/types";
 import { CliUsageError, EXIT, wantsHelp } from "./cli/exit";

@@ -11,7 +11,7 @@ import { resolve } from "node:path";
 import { createAdapter } from "../components/init";
 import { connectionsFromEnv, connectionsFromFile, connectionsFromStack, type Connections } from "../components/init/connections";
 import { planStore, type PlanReport } from "../components/init/plan";
-import { PROJECT_ROOT } from "../components/init/runner";
+import { PROJECT_ROOT } from "../components/init/project-root";
 import type { StoreKind } from "../components/core/types";
 import { CliUsageError, EXIT, wantsHelp } from "./cli/exit";
 import { parseCli } from "./migrate";
@@ -97,7 +97,7 @@ export async function runPlan(argv: string[], write: (s: string) => void = (s) =
     return EXIT.failed;
   }
   const scriptsDir = cli.scriptsDir ? resolve(PROJECT_ROOT, cli.scriptsDir) : undefined;
-  const plans = await Promise.all(kinds.map((kind) => planStore(connections[kind]!, createAdapter(connections[kind]!), { scriptsDir, waitTimeoutMs: cli.waitTimeoutMs })));
+  const plans = await Promise.all(kinds.map(async (kind) => planStore(connections[kind]!, await createAdapter(connections[kind]!), { scriptsDir, waitTimeoutMs: cli.waitTimeoutMs })));
   write(format === "json" ? `${JSON.stringify(plans, null, 2)}\n` : `${formatPlan(plans)}\n`);
   return plans.every((p) => p.ok && p.refusals.length === 0) ? EXIT.ok : EXIT.failed;
 }

@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import { resolve } from "node:path";
 import { createAdapter, runStore, type Operation, type RunReport } from "../components/init";
 import { connectionsFromEnv, connectionsFromFile, connectionsFromStack, type Connections } from "../components/init/connections";
-import { PROJECT_ROOT } from "../components/init/runner";
+import { PROJECT_ROOT } from "../components/init/project-root";
 import { STORE_KINDS, type StoreKind } from "../components/core/types";
 import { EXIT, exitCodeOf, wantsHelp } from "./cli/exit";
 import { CONNECTIONS_HELP } from "./cli/connections-help";
@@ -162,7 +162,7 @@ export async function main(argv: string[]): Promise<number> {
     kinds.map(async (kind) => {
       const conn = connections[kind]!;
       try {
-        const adapter = createAdapter(conn);
+        const adapter = await createAdapter(conn);
         const scriptsDir = cli.scriptsDir ? resolve(PROJECT_ROOT, cli.scriptsDir) : undefined;
         const report = await runStore(conn, adapter, cli.operation, { scriptsDir, waitTimeoutMs: cli.waitTimeoutMs, recorded: cli.recorded, log });
         log(`${kind}: ${report.ok ? "done" : "FAILED"} in ${report.durationMs} ms`);

@@ -34,7 +34,7 @@ export async function withDrivers<T>(conns: Connections, kinds: StoreKind[], f: 
     for (const k of kinds) {
       const conn = conns[k];
       if (!conn) throw new ArchiveError(`no connection for ${k} (have: ${Object.keys(conns).join(", ") || "none"})`);
-      drivers.set(k, createBackupDriver(conn));
+      drivers.set(k, await createBackupDriver(conn));
     }
     return await f(drivers);
   } finally {

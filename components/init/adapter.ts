@@ -89,7 +89,7 @@ export interface StoreAdapter {
   checkServer?(): Promise<string[]>;
 }
 
-/** Builds an adapter for one connection. Registered in index.ts `ADAPTERS`. */
+/** Builds an adapter for one connection. Registered (loaded on demand) in registry.ts `ADAPTER_REGISTRY`. */
 export type AdapterFactory = (conn: StoreConnection) => StoreAdapter;
 
 /** A script failed; the message names the file and the engine's error. */

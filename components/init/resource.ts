@@ -14,8 +14,8 @@ import { createHash } from "node:crypto";
 import { resolve } from "node:path";
 import type { StoreConnection, StoreKind } from "../core/types";
 import { discoverScripts } from "./scripts";
-import { ADAPTERS } from "./index";
-import { PROJECT_ROOT } from "./runner";
+import { findProjectRoot, PROJECT_ROOT } from "./project-root";
+import { ADAPTER_REGISTRY } from "./registry";
 
 /** Arguments of {@link createInitScripts} (the `InitHook` of components/stores/store.ts). */
 export interface InitScriptsArgs {
@@ -69,14 +69,18 @@ export interface InitScriptsDiff extends pulumi.dynamic.DiffResult {
   detailedDiff: Record<string, { kind: "add" | "update" | "delete"; inputDiff: boolean }>;
 }
 
+/**
+ * {@link findProjectRoot}, held in a local so that Pulumi serialises the function alone (its
+ * module would bring along PROJECT_ROOT, an absolute path of this machine, into the state).
+ */
+const projectRootOf = findProjectRoot;
+
 /** Runs `migrate apply` for one store in a child process; self-contained because Pulumi serialises it. */
 async function runInit(inputs: ProviderInputs, recorded: number[] = []): Promise<pulumi.dynamic.CreateResult<ProviderOutputs>> {
   const { execFile } = require("node:child_process") as typeof import("node:child_process");
-  const { existsSync } = require("node:fs") as typeof import("node:fs");
-  const path = require("node:path") as typeof import("node:path");
   const crypto = require("node:crypto") as typeof import("node:crypto");
-  let root = process.cwd();
-  while (!existsSync(path.join(root, "Pulumi.yaml")) && path.dirname(root) !== root) root = path.dirname(root);
+  // The provider host runs in the project (or below it); findProjectRoot is self-contained, so Pulumi serialises it along.
+  const root = projectRootOf(process.cwd());
   const args = ["--import", "tsx", "stacks/migrate.ts", "apply", "--store", inputs.kind, "--connections-env", "POLYSTORE_INIT_CONNECTION",
     "--scripts-dir", inputs.scriptsDir, "--wait-timeout", String(inputs.waitTimeoutSeconds), "--json",
     ...(recorded.length ? ["--recorded", recorded.join(",")] : [])];
@@ -171,7 +175,8 @@ export class InitScripts extends pulumi.dynamic.Resource {
   declare readonly checksums: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: InitScriptsArgs, opts?: pulumi.CustomResourceOptions) {
-    const extensions = ADAPTERS[args.kind]?.({ kind: args.kind, host: "-", port: 0, tls: false, database: "probe", admin: { user: "probe_admin", password: "" }, app: { user: "probe_app", password: "" } }).extensions;
+    // Static data of the registry: no adapter (and no database driver) is loaded by the stack program.
+    const extensions = ADAPTER_REGISTRY[args.kind]?.extensions;
     if (!extensions) throw new Error(`${name}: no init-script adapter for store kind "${args.kind}"`);
     // Discovery at preview time: bad names / duplicates fail `pulumi preview`, naming the file.
     const scripts = discoverScripts(resolve(PROJECT_ROOT, args.scriptsDir), extensions);

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import type { StoreConnection } from "../core/types";
 import { errorText, type StoreAdapter } from "./adapter";
 import { discoverScripts, prepareScript } from "./scripts";
@@ -12,8 +12,9 @@ import type { LedgerEntry, RunOptions, RunReport, ScriptFile } from "./types";
 
 export type Operation = "status" | "apply" | "repair";
 
-/** The project root (components/init/ → ../..). */
-export const PROJECT_ROOT = resolve(__dirname, "..", "..");
+// The project root is defined in project-root.ts; re-exported here for existing importers.
+export { PROJECT_ROOT } from "./project-root";
+import { PROJECT_ROOT } from "./project-root";
 
 /** Default scripts directory of a store. */
 export function defaultScriptsDir(kind: string): string {

@@ -1,7 +1,7 @@
 /**
  * Child process of the offline policy check: evaluates ONE stack's program
  * (`definePolystore(parseConfig(<stack file>), stack)`) under Pulumi mocks
- * that echo inputs (test/util/mocks.ts), records every registered resource
+ * that echo inputs (./mocks.ts), records every registered resource
  * as the analyzer would see it, and writes a Snapshot as JSON.
  *
  *   node --import tsx policies/offline/evaluate.ts --file Pulumi.dev.yaml --out /tmp/x.json
@@ -13,85 +13,78 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
-import * as settings from "@pulumi/pulumi/runtime/settings";
-import { installMocks } from "../../test/util/mocks";
+import { installEchoMocks, type RegistrationObserver } from "./mocks";
+import { PROJECT_ROOT } from "../../components/init/project-root";
 import { ConfigError, namespaceTypos, parseConfig } from "../../stacks/config";
 import { definePolystore } from "../../stacks/program";
 import { durationSeconds, unwrap, type Snapshot, type SnapshotResource } from "./snapshot";
 import { readStackFile, StackFileError } from "./stackfile";
 
-const ROOT = path.resolve(__dirname, "../..");
+const ROOT = PROJECT_ROOT;
 
 interface Recorder {
   resources: Map<string, SnapshotResource>;
   pending: number;
 }
 
-/** Wraps the mock monitor so every registration is recorded with its request details. */
-function record(): Recorder {
+/** An observer of the mocked engine recording every registration with its request details. */
+function record(): { rec: Recorder; observer: RegistrationObserver } {
   const rec: Recorder = { resources: new Map(), pending: 0 };
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const monitor = settings.getMonitor() as any;
-  const register = monitor.registerResource.bind(monitor);
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  monitor.registerResource = (req: any, callback: (err: unknown, resp: any) => void) => {
-    rec.pending++;
-    return register(req, (err: unknown, resp: any) => {
+  const observer: RegistrationObserver = {
+    request() {
+      rec.pending++;
+    },
+    response(req, err, resp) {
       rec.pending--;
-      if (!err && resp) {
-        const urn: string = resp.getUrn();
-        const inputs = unwrap(req.getObject()?.toJavaScript());
-        const outputs = unwrap(resp.getObject()?.toJavaScript());
-        const aso: string[] = req.getAdditionalsecretoutputsList();
-        const pd: Record<string, string[]> = {};
-        req.getPropertydependenciesMap().forEach((v: { getUrnsList(): string[] }, k: string) => {
-          if (!k.startsWith("__")) pd[k] = v.getUrnsList();
-        });
-        const timeouts = req.getCustomtimeouts();
-        const parent: string = req.getParent();
-        rec.resources.set(urn, {
-          urn,
-          type: req.getType(),
-          name: req.getName(),
-          custom: req.getCustom(),
-          parent: parent || undefined,
-          provider: req.getProvider() || undefined,
-          inputs: inputs.value,
-          inputSecrets: inputs.secrets,
-          outputs: outputs.value,
-          outputSecrets: [...new Set([...outputs.secrets, ...inputs.secrets, ...aso.filter((k) => k in outputs.value)])],
-          opts: {
-            protect: req.getProtect(),
-            ignoreChanges: req.getIgnorechangesList(),
-            ...(req.getDeletebeforereplacedefined() ? { deleteBeforeReplace: req.getDeletebeforereplace() } : {}),
-            aliases: req.getAliasurnsList(),
-            customTimeouts: {
-              createSeconds: durationSeconds(timeouts?.getCreate()),
-              updateSeconds: durationSeconds(timeouts?.getUpdate()),
-              deleteSeconds: durationSeconds(timeouts?.getDelete()),
-            },
-            additionalSecretOutputs: aso,
-            ...(parent ? { parent } : {}),
+      if (err || !resp) return;
+      const urn: string = resp.getUrn();
+      const inputs = unwrap(req.getObject()?.toJavaScript());
+      const outputs = unwrap(resp.getObject()?.toJavaScript());
+      const aso: string[] = req.getAdditionalsecretoutputsList();
+      const pd: Record<string, string[]> = {};
+      req.getPropertydependenciesMap().forEach((v, k) => {
+        if (!k.startsWith("__")) pd[k] = v.getUrnsList();
+      });
+      const timeouts = req.getCustomtimeouts();
+      const parent: string = req.getParent();
+      rec.resources.set(urn, {
+        urn,
+        type: req.getType(),
+        name: req.getName(),
+        custom: req.getCustom(),
+        parent: parent || undefined,
+        provider: req.getProvider() || undefined,
+        inputs: inputs.value,
+        inputSecrets: inputs.secrets,
+        outputs: outputs.value,
+        outputSecrets: [...new Set([...outputs.secrets, ...inputs.secrets, ...aso.filter((k) => k in outputs.value)])],
+        opts: {
+          protect: req.getProtect(),
+          ignoreChanges: req.getIgnorechangesList(),
+          ...(req.getDeletebeforereplacedefined() ? { deleteBeforeReplace: req.getDeletebeforereplace() } : {}),
+          aliases: req.getAliasurnsList(),
+          customTimeouts: {
+            createSeconds: durationSeconds(timeouts?.getCreate()),
+            updateSeconds: durationSeconds(timeouts?.getUpdate()),
+            deleteSeconds: durationSeconds(timeouts?.getDelete()),
           },
-          dependencies: req.getDependenciesList(),
-          propertyDependencies: pd,
-        });
+          additionalSecretOutputs: aso,
+          ...(parent ? { parent } : {}),
+        },
+        dependencies: req.getDependenciesList(),
+        propertyDependencies: pd,
+      });
+    },
+    outputs(req) {
+      const r = rec.resources.get(req.getUrn());
+      if (r) {
+        const outs = unwrap(req.getOutputs()?.toJavaScript());
+        r.outputs = outs.value;
+        r.outputSecrets = outs.secrets;
       }
-      callback(err, resp);
-    });
+    },
   };
-  const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  monitor.registerResourceOutputs = (req: any, callback: (err: unknown, resp: unknown) => void) => {
-    const r = rec.resources.get(req.getUrn());
-    if (r) {
-      const outs = unwrap(req.getOutputs()?.toJavaScript());
-      r.outputs = outs.value;
-      r.outputSecrets = outs.secrets;
-    }
-    return registerOutputs(req, callback);
-  };
-  return rec;
+  return { rec, observer };
 }
 
 /** Resolves an Output with its secretness. */
@@ -126,9 +119,9 @@ async function evaluate(file: string): Promise<Snapshot> {
     return { stack, project, file: rel, resources: [], error: { kind: "config", message: e instanceof StackFileError ? e.message : String(e) } };
   }
   const snapshot: Snapshot = { stack: sf.stack, project, file: rel, resources: [], ...(sf.templatePr ? { templatePr: sf.templatePr } : {}) };
-  installMocks(sf.stack, project);
+  const { rec, observer } = record();
+  installEchoMocks(sf.stack, project, observer);
   pulumi.runtime.setAllConfig(sf.all, sf.secretKeys);
-  const rec = record();
   let cfg;
   try {
     cfg = parseConfig(sf.polystore, { stack: sf.stack, problems: namespaceTypos(sf.all) });

@@ -8,7 +8,7 @@
  * Reads as each store's admin identity. Exit codes: stacks/cli/exit.ts.
  */
 import { DEFAULT_KEEP_DAYS, listArchives, pruneArchives, runBackup } from "../../components/backup/engine";
-import { PROJECT_ROOT } from "../../components/init/runner";
+import { PROJECT_ROOT } from "../../components/init/project-root";
 import { CliUsageError, EXIT, wantsHelp } from "../cli/exit";
 import { archiveDir, commonProblems, parseCommandLine, CONNECTION_USAGE, humanAge, humanBytes, loadConnections, processIO, report, selectStores, type CliIO } from "./common";
 

@@ -5,7 +5,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { connectionsFromFile, connectionsFromStack, type Connections } from "../../components/init/connections";
-import { PROJECT_ROOT } from "../../components/init/runner";
+import { PROJECT_ROOT } from "../../components/init/project-root";
 import { STORE_KINDS, type StoreKind } from "../../components/core/types";
 import { CliUsageError, EnvironmentNotReady, exitCodeOf, EXIT } from "../cli/exit";
 import { defaultBackupDir, executeRestore, formatVerifyTable, requireEmpty, requireUp, verifyStores, withDrivers, type RestorePlan } from "../../components/backup/engine";

@@ -14,7 +14,7 @@ import { readdirSync, unlinkSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { listArchives, planRestore, runBackup, withDrivers, type RestorePlan } from "../../components/backup/engine";
 import { createAdapter, runStore } from "../../components/init";
-import { PROJECT_ROOT } from "../../components/init/runner";
+import { PROJECT_ROOT } from "../../components/init/project-root";
 import { CliUsageError, EXIT, wantsHelp } from "../cli/exit";
 import { commonProblems, parseCommandLine, loadConnections, processIO, report, restoreAndVerify, selectStores, type CliIO } from "./common";
 
@@ -96,7 +96,7 @@ export async function snapshotMain(argv: string[], io: CliIO = processIO): Promi
       for (const [kind, d] of drivers) {
         await d.ping();
         await d.wipe();
-        const r = await runStore(conns[kind]!, createAdapter(conns[kind]!), "apply", { log });
+        const r = await runStore(conns[kind]!, await createAdapter(conns[kind]!), "apply", { log });
         io.out(`${kind.padEnd(13)} ${r.ok ? `reset; applied ${r.applied.map((a) => a.version).join(",") || "-"}` : `FAILED: ${r.error}`}\n`);
         if (!r.ok) failed++;
       }

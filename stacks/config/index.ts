@@ -1,4 +1,4 @@
-import * as path from "node:path";
+import { PROJECT_ROOT } from "../../components/init/project-root";
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_CHECKS } from "./checks";
 import { ConfigError, formatIssues } from "./errors";
@@ -69,8 +69,7 @@ export interface ParseOptions extends Partial<PathContext> {
   problems?: string[];
 }
 
-/** The project root: the folder of Pulumi.yaml. */
-export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+export { PROJECT_ROOT } from "../../components/init/project-root";
 
 /**
  * Validates the whole `polystore:` namespace and every cross-field rule,

@@ -30,7 +30,7 @@ export async function collectLedgers(outputs: Record<string, OutputValue>, waitT
   return Promise.all(
     kinds.map(async (kind): Promise<LedgerRow> => {
       const conn = connections[kind]!;
-      const report = await runStore(conn, createAdapter(conn), "status", { waitTimeoutMs });
+      const report = await runStore(conn, await createAdapter(conn), "status", { waitTimeoutMs });
       if (!report.ok) return { store: kind, applied: [], pending: [], error: report.error ?? "unknown error" };
       const names = new Map(discoverScripts(defaultScriptsDir(kind), SCRIPT_EXTENSIONS[kind]).map((s) => [s.version, s.fileName]));
       const name = (v: number) => names.get(v) ?? String(v);

@@ -11,8 +11,9 @@ import { entriesFromDecrypted, type ConfigEntry, type TemplateFile } from "./tem
  * made before anything is created.
  */
 
-/** The project root (where Pulumi.yaml is): two levels above this file. */
-export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+/** The project root (defined once, in components/init/project-root.ts). */
+export { PROJECT_ROOT } from "../../components/init/project-root";
+import { PROJECT_ROOT } from "../../components/init/project-root";
 
 /** The review CLI's view of the backend it talks to. */
 export interface ReviewWorkspace {

@@ -23,7 +23,7 @@ const MODELS = ["gpt-4o", "claude-3-5-sonnet", "llama-3-70b"];
 async function main(): Promise<void> {
   const conn = JSON.parse(process.env.POLYSTORE_LOAD_CONNECTION ?? "") as StoreConnection;
   const seconds = Number(process.env.POLYSTORE_LOAD_SECONDS);
-  const report = await runStore(conn, createAdapter(conn), "apply", { waitTimeoutMs: 30_000, lockTimeoutMs: 60_000 });
+  const report = await runStore(conn, await createAdapter(conn), "apply", { waitTimeoutMs: 30_000, lockTimeoutMs: 60_000 });
   if (!report.ok) throw new Error(`clickhouse: init scripts failed before the load: ${report.error}`);
   const ch = await createExecutor(conn);
   const db = conn.database;

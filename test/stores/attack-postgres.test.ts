@@ -105,7 +105,7 @@ describe("attack as the app (DATABASE_URL from the env file): the runner's lock"
         await c.query("ROLLBACK");
         expect((await failure(c.query("SELECT * FROM polystore.schema_history"))).message).toMatch(/permission denied for schema polystore/);
         // While the app holds what it can: the runner still takes its lock and applies.
-        const r = ok(await runStore(conn, createAdapter(conn), "apply", { scriptsDir: dir, lockTimeoutMs: 3000, waitTimeoutMs: 10_000 }));
+        const r = ok(await runStore(conn, await createAdapter(conn), "apply", { scriptsDir: dir, lockTimeoutMs: 3000, waitTimeoutMs: 10_000 }));
         expect(r.applied.map((a) => a.version)).toEqual([900]);
       });
     } finally {
@@ -114,17 +114,17 @@ describe("attack as the app (DATABASE_URL from the env file): the runner's lock"
   });
 
   it("the lock still excludes a second runner, which names the holder", async () => {
-    const holder = createAdapter(conn);
+    const holder = await createAdapter(conn);
     await holder.connect();
     await holder.acquireLock("attack-holder", 1000);
     try {
-      const blocked = await runStore(conn, createAdapter(conn), "repair", { lockTimeoutMs: 500, waitTimeoutMs: 5000 });
+      const blocked = await runStore(conn, await createAdapter(conn), "repair", { lockTimeoutMs: 500, waitTimeoutMs: 5000 });
       expect(blocked.error).toMatch(/could not take the init lock within 500 ms \(held by polystore-init attack-holder\)/);
     } finally {
       await holder.releaseLock("attack-holder");
       await holder.close();
     }
-    ok(await runStore(conn, createAdapter(conn), "repair", { lockTimeoutMs: 2000, waitTimeoutMs: 5000 }));
+    ok(await runStore(conn, await createAdapter(conn), "repair", { lockTimeoutMs: 2000, waitTimeoutMs: 5000 }));
   });
 });
 

@@ -180,7 +180,7 @@ describe("attack as the app: evicting the runner's ledger", () => {
     // Without the stack's record the store cannot tell: the script simply shows as pending.
     expect(ok(await run(conn, "status")).pending).toEqual([1]);
     // With it (what pulumi up passes from the InitScripts state), status and apply name the loss.
-    const status = ok(await runStore(conn, createAdapter(conn), "status", { recorded: [1] }));
+    const status = ok(await runStore(conn, await createAdapter(conn), "status", { recorded: [1] }));
     expect(status.notes.join("\n")).toMatch(/ledger lost: version\(s\) 1 are recorded as applied in the stack's state but missing from the store's ledger \(evicted/);
     const update = await initScriptsProvider.update!(
       "redis-init",

@@ -68,7 +68,7 @@ function restoreArgs(file: string, id: string, stores: StoreKind[], ...extra: st
 }
 
 async function counts(conn: StoreConnection) {
-  const d = createBackupDriver(conn);
+  const d = await createBackupDriver(conn);
   try {
     return await d.counts();
   } finally {

@@ -169,11 +169,11 @@ describe("clickhouse init scripts", () => {
 
   it("a live claim makes another runner time out naming the holder; releasing frees it", async () => {
     const conn = fresh();
-    const holder = createAdapter(conn);
+    const holder = await createAdapter(conn);
     await holder.connect();
     await holder.acquireLock("holder-1", 5000);
     try {
-      const blocked = await runStore(conn, createAdapter(conn), "apply", { lockTimeoutMs: 700, waitTimeoutMs: 5000 });
+      const blocked = await runStore(conn, await createAdapter(conn), "apply", { lockTimeoutMs: 700, waitTimeoutMs: 5000 });
       expect(blocked.error).toMatch(/could not take the init lock within 700 ms \(held by holder-1\)/);
     } finally {
       await holder.releaseLock("holder-1");
@@ -184,7 +184,7 @@ describe("clickhouse init scripts", () => {
 });
 
 async function createAdapterLedger(conn: StoreConnection) {
-  const a = createAdapter(conn);
+  const a = await createAdapter(conn);
   await a.connect();
   try {
     return await a.readLedger();

@@ -48,8 +48,8 @@ export function removeDir(dir: string): void {
 }
 
 /** One runner run with a fresh adapter, as `npm run migrate` does it. */
-export function run(conn: StoreConnection, op: "status" | "apply" | "repair", scriptsDir?: string, owner?: string): Promise<RunReport> {
-  return runStore(conn, createAdapter(conn), op, { scriptsDir, owner, waitTimeoutMs: 20_000, lockTimeoutMs: 60_000 });
+export async function run(conn: StoreConnection, op: "status" | "apply" | "repair", scriptsDir?: string, owner?: string): Promise<RunReport> {
+  return runStore(conn, await createAdapter(conn), op, { scriptsDir, owner, waitTimeoutMs: 20_000, lockTimeoutMs: 60_000 });
 }
 
 /** Asserts a report succeeded, with its error in the failure message. */

@@ -229,7 +229,7 @@ function splitScripts(kind: StoreConnection["kind"]): { dir: string; rest: strin
 }
 
 async function ledgerRows(conn: StoreConnection) {
-  const a = createAdapter(conn);
+  const a = await createAdapter(conn);
   await a.connect();
   try {
     return await a.readLedger();
@@ -246,8 +246,8 @@ describe.each(engines)("migrate plan on %s", (engine) => {
     if (!base) throw new Error(`the stores harness did not start ${engine} (see POLYSTORE_HARNESS_ENGINES)`);
     const fx = FIXTURES[engine];
     const conn = await fx.fresh(base);
-    const apply = (dir: string) => runStore(conn, createAdapter(conn), "apply", { scriptsDir: dir, waitTimeoutMs: 30_000, lockTimeoutMs: 60_000 });
-    const plan = (dir: string) => planStore(conn, createAdapter(conn), { scriptsDir: dir, waitTimeoutMs: 30_000 });
+    const apply = async (dir: string) => runStore(conn, await createAdapter(conn), "apply", { scriptsDir: dir, waitTimeoutMs: 30_000, lockTimeoutMs: 60_000 });
+    const plan = async (dir: string) => planStore(conn, await createAdapter(conn), { scriptsDir: dir, waitTimeoutMs: 30_000 });
     try {
       const { dir, rest, files } = splitScripts(conn.kind);
       expect(files.length).toBeGreaterThanOrEqual(2);

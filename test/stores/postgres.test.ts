@@ -181,12 +181,12 @@ describe("postgres init scripts", () => {
   it("a held lock makes a runner wait and then fail with the lock-timeout message naming the holder", async () => {
     const conn = await freshDatabase();
     // The lock is taken through the adapter's own lock API (whatever mechanism it uses).
-    const holder = createAdapter(conn);
+    const holder = await createAdapter(conn);
     await holder.connect();
     await holder.acquireLock("holder-A", 5_000);
     try {
       const started = Date.now();
-      const blocked = await runStore(conn, createAdapter(conn), "apply", { lockTimeoutMs: 800, waitTimeoutMs: 10_000 });
+      const blocked = await runStore(conn, await createAdapter(conn), "apply", { lockTimeoutMs: 800, waitTimeoutMs: 10_000 });
       expect(blocked.ok).toBe(false);
       expect(blocked.error).toMatch(/could not take the init lock within 800 ms/);
       expect(blocked.error).toContain("holder-A");

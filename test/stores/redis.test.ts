@@ -131,11 +131,11 @@ describe("redis init scripts", () => {
 
   it("a held lock makes a runner wait and then fail with the holder's name", async () => {
     const conn = await freshDatabase();
-    const holder = createAdapter(conn);
+    const holder = await createAdapter(conn);
     await holder.connect();
     await holder.acquireLock("someone-else", 1000);
     try {
-      const blocked = await runStore(conn, createAdapter(conn), "apply", { lockTimeoutMs: 500, waitTimeoutMs: 5000 });
+      const blocked = await runStore(conn, await createAdapter(conn), "apply", { lockTimeoutMs: 500, waitTimeoutMs: 5000 });
       expect(blocked.ok).toBe(false);
       expect(blocked.error).toMatch(/could not take the init lock within 500 ms \(held by someone-else\)/);
       await holder.releaseLock("not-the-owner");

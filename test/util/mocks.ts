@@ -1,4 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
+import { installEchoMocks, type RegisterRequest } from "../../policies/offline/mocks";
 
 /** A resource the mocks saw registered. */
 export interface Registered {
@@ -30,22 +30,6 @@ export interface RegisteredOptions {
   additionalSecretOutputs: string[];
 }
 
-/** The parts of a RegisterResourceRequest read here. */
-interface RegisterRequest {
-  getType(): string;
-  getName(): string;
-  getDependenciesList(): string[];
-  getProtect(): boolean;
-  getRetainondelete(): boolean;
-  getDeletebeforereplace(): boolean;
-  getParent(): string;
-  getProvider(): string;
-  getAliasesList(): Array<{ toObject(): unknown }>;
-  getIgnorechangesList(): string[];
-  getReplaceonchangesList(): string[];
-  getAdditionalsecretoutputsList(): string[];
-}
-
 function optionsOf(req: RegisterRequest): RegisteredOptions {
   return {
     protect: req.getProtect(),
@@ -62,7 +46,7 @@ function optionsOf(req: RegisterRequest): RegisteredOptions {
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const settings = require("@pulumi/pulumi/runtime/settings") as {
-  getMonitor(): { registerResource: (req: RegisterRequest, cb: unknown) => unknown };
+  // Test-only: the SDK's own RPC queue (no public API tells when it has drained).
   waitForRPCs(): Promise<void>;
 };
 
@@ -76,73 +60,18 @@ export function settled(): Promise<void> {
 
 /**
  * Installs Pulumi mocks that echo inputs as outputs (plus the few computed
- * outputs programs read) and records every registered resource.
+ * outputs programs read: the policy check's mocks, policies/offline/mocks.ts)
+ * and records every registered resource.
  */
 export function installMocks(stack = "dev", project = "polystore"): Registered[] {
   const registered: Registered[] = [];
-  // The request being registered: the mock monitor calls newResource synchronously from
-  // registerResource, so the wrapper below sets it just before and newResource reads it.
-  let request: RegisterRequest | undefined;
-  pulumi.runtime.setMocks(
-    {
-      newResource(args: pulumi.runtime.MockResourceArgs) {
-        const state: Record<string, unknown> = { ...args.inputs };
-        if (args.type === "random:index/randomPassword:RandomPassword") state.result = `mock-${args.name}-pw`;
-        if (args.type === "docker:index/remoteImage:RemoteImage") state.imageId = `sha256:${args.name}`;
-        if (args.type.startsWith("aws:")) state.arn = `arn:aws:mock:::${args.name}`;
-        Object.assign(state, computedOutputs(args.type, args.name, state));
-        const req = request;
-        request = undefined;
-        if (!req || req.getType() !== args.type || req.getName() !== args.name) {
-          throw new Error(`mocks: no registration request seen for ${args.type} ${args.name}`);
-        }
-        registered.push({ type: args.type, name: args.name, inputs: args.inputs, dependencies: req.getDependenciesList(), options: optionsOf(req) });
-        return { id: `${args.name}-id`, state };
-      },
-      call(args: pulumi.runtime.MockCallArgs) {
-        return args.inputs;
-      },
+  installEchoMocks(stack, project, {
+    // Each registration's dependencies and options (the mocks' newResource receives neither).
+    resource(args, req) {
+      registered.push({ type: args.type, name: args.name, inputs: args.inputs, dependencies: req.getDependenciesList(), options: optionsOf(req) });
     },
-    project,
-    stack,
-    false,
-  );
-  // Record each registration's dependencies and options (the mocks' newResource receives neither).
-  const monitor = settings.getMonitor();
-  const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req, cb) => {
-    request = req;
-    return register(req, cb);
-  };
+  });
   return registered;
-}
-
-/**
- * The computed outputs programs read from cloud and cluster resources
- * (endpoints, names the provider would generate), derived from the logical
- * name so tests can assert on them.
- */
-function computedOutputs(type: string, name: string, state: Record<string, unknown>): Record<string, unknown> {
-  const host = `${name}.mock.internal`;
-  switch (type) {
-    case "aws:rds/instance:Instance":
-      return { address: host, endpoint: `${host}:${state.port ?? 5432}`, port: state.port ?? 5432 };
-    case "aws:elasticache/replicationGroup:ReplicationGroup":
-      return { primaryEndpointAddress: `master.${host}`, readerEndpointAddress: `replica.${host}`, port: state.port ?? 6379 };
-    case "aws:memorydb/cluster:Cluster":
-      return { clusterEndpoints: [{ address: `clustercfg.${host}`, port: state.port ?? 6379 }], name: state.name ?? name };
-    case "aws:docdb/cluster:Cluster":
-      return { endpoint: host, readerEndpoint: `ro.${host}`, port: state.port ?? 27017 };
-    case "aws:opensearch/domain:Domain":
-      return { endpoint: `vpc-${state.domainName ?? name}.mock.es.amazonaws.com`, domainName: state.domainName ?? name };
-  }
-  // Names the providers would generate when none is given (parameter groups, ACLs, subnet groups...).
-  if (type.startsWith("aws:") && state.name === undefined) return { name: `${name}-mock` };
-  if (type.startsWith("kubernetes:")) {
-    const metadata = (state.metadata ?? {}) as Record<string, unknown>;
-    if (metadata.name === undefined) return { metadata: { ...metadata, name: `${name}-mock` } };
-  }
-  return {};
 }
 
 /** Pulumi's marker of a secret value inside mocked resource inputs. */

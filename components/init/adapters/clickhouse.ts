@@ -12,6 +12,7 @@
  */
 import type { StoreConnection } from "../../core/types";
 import { addressOf, checkIdentifier, errorText, LockTimeoutError, ScriptFailedError, type StoreAdapter } from "../adapter";
+import { SCRIPT_EXTENSIONS } from "../registry";
 import { splitStatements } from "../statements";
 import type { LedgerEntry } from "../types";
 import { chIdent, chString, createExecutor, type ClickHouseExecutor } from "./clickhouse-executor";
@@ -30,7 +31,7 @@ export function createClickHouseAdapter(conn: StoreConnection): StoreAdapter {
 
   const adapter: StoreAdapter = {
     kind: "clickhouse",
-    extensions: [".sql"],
+    extensions: SCRIPT_EXTENSIONS.clickhouse,
     address: conn.host === "chdb" ? `chdb:${conn.options?.path ?? "?"}` : addressOf(conn),
     roundTrips: 0,
 

@@ -17,6 +17,7 @@
  */
 import type { StoreConnection } from "../../core/types";
 import { addressOf, errorText, LockTimeoutError, type StoreAdapter } from "../adapter";
+import { SCRIPT_EXTENSIONS } from "../registry";
 import type { LedgerEntry, PreparedScript } from "../types";
 import { applyAndRecord } from "./recorded";
 import { createSearchHttp, flavorOf, parseSearchScript, SearchHttpError, type SearchHttp, type SearchRequest, type SearchResponse } from "./search-http";
@@ -44,7 +45,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class ElasticsearchAdapter implements StoreAdapter {
   readonly kind = "elasticsearch" as const;
-  readonly extensions = [".json"] as const;
+  readonly extensions = SCRIPT_EXTENSIONS.elasticsearch;
   readonly address: string;
   roundTrips = 0;
   private http?: SearchHttp;

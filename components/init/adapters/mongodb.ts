@@ -27,6 +27,7 @@
 import { MongoClient, MongoServerError, type Db } from "mongodb";
 import type { StoreConnection } from "../../core/types";
 import { addressOf, errorText, LockTimeoutError, type StoreAdapter } from "../adapter";
+import { SCRIPT_EXTENSIONS } from "../registry";
 import type { LedgerEntry, PreparedScript } from "../types";
 import { applyAndRecord } from "./recorded";
 import { MONGO_CAPABILITIES, parseMongoScript, serverInfoFromBuildInfo, type MongoServerInfo } from "./mongodb-script";
@@ -44,7 +45,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class MongoAdapter implements StoreAdapter {
   readonly kind = "mongodb" as const;
-  readonly extensions = [".json"] as const;
+  readonly extensions = SCRIPT_EXTENSIONS.mongodb;
   readonly address: string;
   roundTrips = 0;
   /** Commands skipped for a missing capability, collections found existing, identity limits. */

@@ -20,6 +20,7 @@
 import neo4j, { type Driver, type Session } from "neo4j-driver";
 import type { StoreConnection } from "../../core/types";
 import { addressOf, errorText, LockTimeoutError, type StoreAdapter } from "../adapter";
+import { SCRIPT_EXTENSIONS } from "../registry";
 import { splitStatements } from "../statements";
 import type { LedgerEntry, PreparedScript } from "../types";
 import { applyAndRecord } from "./recorded";
@@ -37,7 +38,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class Neo4jAdapter implements StoreAdapter {
   readonly kind = "neo4j" as const;
-  readonly extensions = [".cypher"] as const;
+  readonly extensions = SCRIPT_EXTENSIONS.neo4j;
   readonly address: string;
   roundTrips = 0;
   private driver?: Driver;

@@ -12,6 +12,7 @@
 import pg from "pg";
 import type { StoreConnection } from "../../core/types";
 import { addressOf, checkIdentifier, errorText, LockTimeoutError, ScriptFailedError, type StoreAdapter } from "../adapter";
+import { SCRIPT_EXTENSIONS } from "../registry";
 import type { LedgerEntry, PreparedScript } from "../types";
 
 /** The lock table (one per database) and the self-conflicting mode the runner holds it in. */
@@ -34,7 +35,7 @@ export function createPostgresAdapter(conn: StoreConnection): StoreAdapter {
 
   const adapter: StoreAdapter = {
     kind: "postgres",
-    extensions: [".sql"],
+    extensions: SCRIPT_EXTENSIONS.postgres,
     address: addressOf(conn),
     roundTrips: 0,
 

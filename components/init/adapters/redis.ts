@@ -20,6 +20,7 @@ import type { StoreConnection } from "../../core/types";
 import { DEFAULT_REDIS_SERVER_SETTINGS } from "../../stores/redis/schema";
 import { parseRedisServerSettings, redisConfigValues } from "../../stores/redis/settings";
 import { addressOf, checkIdentifier, errorText, LockTimeoutError, ScriptFailedError, type StoreAdapter } from "../adapter";
+import { SCRIPT_EXTENSIONS } from "../registry";
 import type { LedgerEntry } from "../types";
 import { parseRedisScript } from "./redis-script";
 
@@ -40,7 +41,7 @@ export function createRedisAdapter(conn: StoreConnection): StoreAdapter {
 
   const adapter: StoreAdapter = {
     kind: "redis",
-    extensions: [".redis"],
+    extensions: SCRIPT_EXTENSIONS.redis,
     address: addressOf(conn),
     roundTrips: 0,
     ledgerMayBeEvicted: true,

@@ -6,11 +6,10 @@
  *   identify as Elasticsearch (product check), so it cannot talk to OpenSearch.
  * - OpenSearch (`conn.options.flavor === "opensearch"`): `@opensearch-project/opensearch`.
  *
- * Both are used only through their transport's `request({ method, path, body })`.
+ * Both are used only through their transport's `request({ method, path, body })`, and
+ * loaded on the first request: the script parser below (used by lint and plan) loads neither.
  * Also the script format: one REST call per `.json` file (init-scripts/elasticsearch/README.md).
  */
-import { Client as ElasticClient } from "@elastic/elasticsearch";
-import { Client as OpenSearchClient } from "@opensearch-project/opensearch";
 import type { StoreConnection } from "../../core/types";
 import { errorText } from "../adapter";
 
@@ -77,43 +76,60 @@ export function flavorOf(conn: StoreConnection): SearchFlavor {
   return f;
 }
 
-/** Builds the client for the connection's flavor. No I/O happens here. */
-export function createSearchHttp(conn: StoreConnection, requestTimeoutMs = 60_000): SearchHttp {
-  const flavor = flavorOf(conn);
-  const node = `${conn.tls ? "https" : "http"}://${conn.host}:${conn.port}`;
-  const auth = conn.admin.user ? { username: conn.admin.user, password: conn.admin.password } : undefined;
-  const common = { node, maxRetries: 0, requestTimeout: requestTimeoutMs, ...(auth ? { auth } : {}) };
+/** The flavor's client, as the two functions used here. */
+interface RawClient {
+  request(req: SearchRequest): Promise<SearchResponse>;
+  close(): Promise<void>;
+}
 
-  let raw: (req: SearchRequest) => Promise<SearchResponse>;
-  let close: () => Promise<void>;
+/** Loads the flavor's client package and builds the client. No I/O happens here. */
+async function openClient(flavor: SearchFlavor, options: { node: string; maxRetries: number; requestTimeout: number; auth?: { username: string; password: string } }): Promise<RawClient> {
   if (flavor === "elasticsearch") {
-    const client = new ElasticClient(common);
-    raw = async (req) => {
-      const res = await client.transport.request(
-        { method: req.method, path: req.path, body: req.body as never, bulkBody: req.bulkBody as never, querystring: req.querystring },
-        { meta: true, ignore: req.ok ?? [] },
-      );
-      return { status: res.statusCode ?? 0, body: res.body };
+    const { Client } = await import("@elastic/elasticsearch");
+    const client = new Client(options);
+    return {
+      async request(req) {
+        const res = await client.transport.request(
+          { method: req.method, path: req.path, body: req.body as never, bulkBody: req.bulkBody as never, querystring: req.querystring },
+          { meta: true, ignore: req.ok ?? [] },
+        );
+        return { status: res.statusCode ?? 0, body: res.body };
+      },
+      close: () => client.close(),
     };
-    close = () => client.close();
-  } else {
-    const client = new OpenSearchClient(common);
-    raw = async (req) => {
+  }
+  const { Client } = await import("@opensearch-project/opensearch");
+  const client = new Client(options);
+  return {
+    async request(req) {
       const res = await client.transport.request(
         { method: req.method, path: req.path, body: req.body as never, bulkBody: req.bulkBody as never, querystring: req.querystring },
         { ignore: req.ok ?? [] },
       );
       return { status: res.statusCode ?? 0, body: res.body };
-    };
-    close = () => client.close();
-  }
+    },
+    close: () => client.close(),
+  };
+}
+
+/** The interface for the connection's flavor; its client package is loaded on the first request. No I/O happens here. */
+export function createSearchHttp(conn: StoreConnection, requestTimeoutMs = 60_000): SearchHttp {
+  const flavor = flavorOf(conn);
+  const node = `${conn.tls ? "https" : "http"}://${conn.host}:${conn.port}`;
+  const auth = conn.admin.user ? { username: conn.admin.user, password: conn.admin.password } : undefined;
+  const options = { node, maxRetries: 0, requestTimeout: requestTimeoutMs, ...(auth ? { auth } : {}) };
+  let client: Promise<RawClient> | undefined;
+  const open = () => (client ??= openClient(flavor, options));
 
   return {
     flavor,
-    close,
+    async close() {
+      if (client) await (await client).close();
+    },
     async send(req) {
+      const raw = await open();
       try {
-        return await raw(req);
+        return await raw.request(req);
       } catch (err) {
         const e = err as any;
         const status = typeof e?.meta?.statusCode === "number" ? e.meta.statusCode : undefined;

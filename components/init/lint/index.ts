@@ -23,10 +23,9 @@ import { finding, type EngineLinter, type Finding, type LintRule, type LintScrip
 
 export type { Finding, LintRule, Severity, Waiver } from "./types";
 
-/** Script extensions per store (the adapters' `extensions`). */
-export const SCRIPT_EXTENSIONS: Record<StoreKind, readonly string[]> = {
-  postgres: [".sql"], clickhouse: [".sql"], neo4j: [".cypher"], mongodb: [".json"], elasticsearch: [".json"], redis: [".redis"],
-};
+/** Script extensions per store (the adapters' `extensions`, from the adapter registry). */
+export { SCRIPT_EXTENSIONS } from "../registry";
+import { SCRIPT_EXTENSIONS } from "../registry";
 
 const LINTERS: Record<StoreKind, EngineLinter> = {
   postgres: lintPostgres, clickhouse: lintClickHouse, neo4j: lintCypher, mongodb: lintMongo, elasticsearch: lintElasticsearch, redis: lintRedis,

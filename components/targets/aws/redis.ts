@@ -1,6 +1,6 @@
 import type { RedisSettings } from "../../stores";
 import type { AwsRedisConfig } from "./schema";
-import { appAclRules } from "../../init/adapters/redis";
+import { appAclRules } from "../../stores/redis/settings";
 import type { AwsInfra } from "./network";
 
 /** Redis's client port on ElastiCache and MemoryDB. */

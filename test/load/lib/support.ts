@@ -83,7 +83,7 @@ export async function startInLimit(kind: StoreKind, opts: { portOffset?: number;
     const conn: StoreConnection = { ...admin, app: { user: devAppUser(kind), password: randomBytes(18).toString("base64url") }, options };
     // chdb is in process: its host process (inside the cgroup) applies the scripts, never this one.
     if (kind !== "clickhouse") {
-      const report = await runStore(conn, createAdapter(conn), "apply", { waitTimeoutMs: 30_000, lockTimeoutMs: 60_000 });
+      const report = await runStore(conn, await createAdapter(conn), "apply", { waitTimeoutMs: 30_000, lockTimeoutMs: 60_000 });
       if (!report.ok) throw new Error(`${kind}: init scripts failed before the load: ${report.error}`);
     }
     return { kind, shipped: shippedMemory(kind), conn, cgroup: run.cgroups[kind]!, run };
