@@ -5,20 +5,11 @@
  * {@link createAdapter} is called for that kind, so a CLI loads only the drivers of the
  * stores it touches and the stack program and the policy check load none.
  *
- * Adding a store = one entry here plus its file under adapters/.
+ * Each store names its adapter in its own module (components/stores/<store>/index.ts, `init`).
  */
-import type { StoreConnection, StoreKind } from "../core/types";
+import { STORE_KINDS, type StoreConnection, type StoreKind } from "../core/types";
+import { STORES } from "../stores";
 import type { AdapterFactory, StoreAdapter } from "./adapter";
-
-/** Script extensions each store's adapter accepts, with the dot: static data, available without loading any adapter. */
-export const SCRIPT_EXTENSIONS = {
-  postgres: [".sql"],
-  redis: [".redis"],
-  mongodb: [".json"],
-  elasticsearch: [".json"],
-  clickhouse: [".sql"],
-  neo4j: [".cypher"],
-} as const satisfies Record<StoreKind, readonly string[]>;
 
 /** One registered adapter: what is known without loading it, and how to load it. */
 export interface AdapterEntry {
@@ -28,14 +19,13 @@ export interface AdapterEntry {
   load(): Promise<AdapterFactory>;
 }
 
-export const ADAPTER_REGISTRY: Partial<Record<StoreKind, AdapterEntry>> = {
-  postgres: { extensions: SCRIPT_EXTENSIONS.postgres, load: () => import("./adapters/postgres").then((m) => m.createPostgresAdapter) },
-  redis: { extensions: SCRIPT_EXTENSIONS.redis, load: () => import("./adapters/redis").then((m) => m.createRedisAdapter) },
-  mongodb: { extensions: SCRIPT_EXTENSIONS.mongodb, load: () => import("./adapters/mongodb").then((m) => m.createMongoAdapter) },
-  elasticsearch: { extensions: SCRIPT_EXTENSIONS.elasticsearch, load: () => import("./adapters/elasticsearch").then((m) => m.createElasticsearchAdapter) },
-  clickhouse: { extensions: SCRIPT_EXTENSIONS.clickhouse, load: () => import("./adapters/clickhouse").then((m) => m.createClickHouseAdapter) },
-  neo4j: { extensions: SCRIPT_EXTENSIONS.neo4j, load: () => import("./adapters/neo4j").then((m) => m.createNeo4jAdapter) },
-};
+/** Script extensions each store's adapter accepts, with the dot (each store module's `init.extensions`). */
+export const SCRIPT_EXTENSIONS = Object.fromEntries(STORE_KINDS.map((k) => [k, STORES[k].init.extensions])) as Record<StoreKind, readonly string[]>;
+
+/** Every store's adapter, from its module (components/stores/<store>/index.ts `init`). */
+export const ADAPTER_REGISTRY: Partial<Record<StoreKind, AdapterEntry>> = Object.fromEntries(
+  STORE_KINDS.map((k) => [k, { extensions: STORES[k].init.extensions, load: () => STORES[k].init.adapter() }]),
+);
 
 function entryOf(kind: StoreKind): AdapterEntry {
   const entry = ADAPTER_REGISTRY[kind];

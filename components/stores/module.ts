@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { SpecSecrets, StoreSpec } from "../core/spec";
+import type { AdapterFactory } from "../init/adapter";
 import type { StoreConnection, StoreKind } from "../core/types";
 import type { BaseStoreSettings } from "./schema";
 
@@ -59,6 +60,11 @@ export interface StoreModule<K extends StoreKind = StoreKind, S extends BaseStor
   spec(s: S, secrets: SpecSecrets): StoreSpec;
   /** Host ports it publishes on Docker, keyed by their config key (`port`, `httpPort`, ...). */
   hostPorts(s: S): Record<string, number>;
+  /** Its init scripts: the file extensions (static, known without loading anything) and its adapter, loaded on first use with its driver. */
+  init: {
+    extensions: readonly string[];
+    adapter(): Promise<AdapterFactory>;
+  };
   /** Per-target facts. */
   targets: {
     /** Group id its data volume is made writable for (the user its image runs the server as). */

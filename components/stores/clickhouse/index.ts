@@ -30,6 +30,7 @@ export const clickhouse: StoreModule<"clickhouse", ClickhouseSettings> = {
   options: () => ({}),
   spec: clickhouseSpec,
   hostPorts: (s) => ({ port: s.port, nativePort: s.nativePort }),
+  init: { extensions: [".sql"], adapter: () => import("../../init/adapters/clickhouse").then((m) => m.createClickHouseAdapter) },
   targets: {
     kubernetes: { fsGroup: 101 },
     docker: { nofile: 262144 },

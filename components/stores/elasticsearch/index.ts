@@ -28,6 +28,7 @@ export const elasticsearch: StoreModule<"elasticsearch", ElasticsearchSettings> 
   options: () => ({}),
   spec: elasticsearchSpec,
   hostPorts: (s) => ({ port: s.port }),
+  init: { extensions: [".json"], adapter: () => import("../../init/adapters/elasticsearch").then((m) => m.createElasticsearchAdapter) },
   targets: {
     kubernetes: { fsGroup: 1000 },
     docker: { nofile: 262144 },

@@ -36,6 +36,7 @@ export const mongodb: StoreModule<"mongodb", MongodbSettings> = {
   options: () => ({}),
   spec: mongodbSpec,
   hostPorts: (s) => ({ port: s.port }),
+  init: { extensions: [".json"], adapter: () => import("../../init/adapters/mongodb").then((m) => m.createMongoAdapter) },
   targets: {
     kubernetes: { fsGroup: 999 },
     docker: {},

@@ -27,6 +27,7 @@ export const neo4j: StoreModule<"neo4j", Neo4jSettings> = {
   options: () => ({}),
   spec: neo4jSpec,
   hostPorts: (s) => ({ port: s.port, httpPort: s.httpPort }),
+  init: { extensions: [".cypher"], adapter: () => import("../../init/adapters/neo4j").then((m) => m.createNeo4jAdapter) },
   targets: {
     kubernetes: { fsGroup: 7474 },
     docker: {},

@@ -45,6 +45,7 @@ export const postgres: StoreModule<"postgres", PostgresSettings> = {
   }),
   spec: postgresSpec,
   hostPorts: (s) => ({ port: s.port }),
+  init: { extensions: [".sql"], adapter: () => import("../../init/adapters/postgres").then((m) => m.createPostgresAdapter) },
   targets: {
     kubernetes: { fsGroup: 70 }, // postgres:*-alpine
     docker: {},

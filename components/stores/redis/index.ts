@@ -32,6 +32,7 @@ export const redis: StoreModule<"redis", RedisSettings> = {
   server: (s) => ({ ...redisServerSettings(s) }),
   spec: redisSpec,
   hostPorts: (s) => ({ port: s.port }),
+  init: { extensions: [".redis"], adapter: () => import("../../init/adapters/redis").then((m) => m.createRedisAdapter) },
   targets: {
     // redis:*-alpine: `addgroup -S -g 1000 redis` (uid 999); its entrypoint drops to that user.
     kubernetes: { fsGroup: 1000 },
