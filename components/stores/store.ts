@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createIdentity } from "../core/identity";
 import type { Credentials, StoreConnection, StoreKind } from "../core/types";
-import type { RenderedStore, StoreTarget } from "../targets/target";
+import type { RenderedStore, StoreTarget } from "../core/target";
 import { appEnv, storeModule, type StoreSettingsByKind } from "./index";
 
 /** Runs a store's init scripts from the machine running Pulumi once it is ready (components/init). */

@@ -8,7 +8,7 @@ export { dockerTarget } from "./docker";
 export { kubernetesTarget } from "./kubernetes";
 export { awsTarget } from "./aws";
 export { externalTarget } from "./external";
-export type { StoreTarget, StoreRenderInput, RenderedStore, InitScriptsRef } from "./target";
+export type { StoreTarget, StoreRenderInput, RenderedStore, InitScriptsRef } from "../core/target";
 
 /** The four targets, each in its folder with its own config schema (components/targets/<target>/schema.ts). */
 export const TARGET_FOLDERS: Record<Target, string> = {

@@ -5,6 +5,7 @@
  * port and loopback bind of the test.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
 import type { RedisConfig } from "../../stacks/config/stores";
 import { redisSpec } from "../../components/stores/redis/spec";
 import { REDIS_CONTAINER_LAUNCHER } from "../../components/stores/redis/settings";
@@ -50,4 +51,16 @@ export async function stopRedis(p: ChildProcess): Promise<void> {
   const done = new Promise((r) => p.once("exit", r));
   p.kill("SIGTERM");
   await done;
+}
+
+/** A loopback port the OS reports free: no fixed port that another run or engine may hold. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen({ host: "127.0.0.1", port: 0, exclusive: true }, () => {
+      const { port: p } = srv.address() as { port: number };
+      srv.close(() => resolve(p));
+    });
+  });
 }

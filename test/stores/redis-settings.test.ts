@@ -8,7 +8,6 @@
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,7 +17,7 @@ import { INIT_CONNECTION_ENV } from "../../components/targets/kubernetes";
 import { parseConfig } from "../../stacks/config";
 import { evaluate, inputs, resource } from "../unit/targets/harness";
 import { NON_DEFAULT } from "../util/redis-settings";
-import { renderedRedisCommand, startRenderedRedis, stopRedis } from "./redis-server-support";
+import { freePort, renderedRedisCommand, startRenderedRedis, stopRedis } from "./redis-server-support";
 
 const secrets = { adminPassword: randomBytes(16).toString("hex"), appPassword: randomBytes(16).toString("hex") };
 const dir = mkdtempSync(join(tmpdir(), "polystore-redis-settings-"));
@@ -26,16 +25,6 @@ let port = 0;
 let server: ChildProcess | undefined;
 let jobConnection: StoreConnection;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen({ host: "127.0.0.1", port: 0, exclusive: true }, () => {
-      const { port: p } = srv.address() as { port: number };
-      srv.close(() => resolve(p));
-    });
-  });
-}
 
 beforeAll(async () => {
   const raw = { target: "kubernetes", kubernetes: { runnerImage: "registry.example.com/platform/polystore-runner:0.1.0" }, stores: { redis: { ...NON_DEFAULT } } };

@@ -8,13 +8,12 @@
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Redis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../stacks/config";
-import { renderedRedisCommand, startRenderedRedis, stopRedis } from "./redis-server-support";
+import { freePort, renderedRedisCommand, startRenderedRedis, stopRedis } from "./redis-server-support";
 
 /** A loopback port the OS reports free (chosen in beforeAll): no fixed port that another run or engine may hold. */
 let port = 0;
@@ -54,16 +53,6 @@ const stop = stopRedis;
 const client = (username: string, password: string) =>
   new Redis({ host: "127.0.0.1", port, username, password, lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen({ host: "127.0.0.1", port: 0, exclusive: true }, () => {
-      const { port: p } = srv.address() as { port: number };
-      srv.close(() => resolve(p));
-    });
-  });
-}
 
 beforeAll(async () => {
   port = await freePort();

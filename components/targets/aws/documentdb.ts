@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { secretCredentials } from "../../core/identity";
 import type { MongodbSettings } from "../../stores";
-import type { RenderedStore, StoreRenderInput } from "../target";
+import type { RenderedStore, StoreRenderInput } from "../../core/target";
 import type { AwsMongodbConfig } from "./schema";
 import { adminPassword, awsName, prodDefault, storeSecurityGroup, storeTags } from "./network";
 import type { AwsInfra } from "./network";

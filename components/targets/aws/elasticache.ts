@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import type { RedisSettings } from "../../stores";
-import type { RenderedStore, StoreRenderInput } from "../target";
+import type { RenderedStore, StoreRenderInput } from "../../core/target";
 import type { AwsRedisConfig } from "./schema";
 import { awsName, prodDefault, storeSecurityGroup, storeTags } from "./network";
 import type { AwsInfra } from "./network";

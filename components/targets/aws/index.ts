@@ -1,6 +1,6 @@
 import type { StoreSettingsByKind } from "../../stores";
 import type { RedisSettings } from "../../stores";
-import type { RenderedStore, StoreRenderInput, StoreTarget } from "../target";
+import type { RenderedStore, StoreRenderInput, StoreTarget } from "../../core/target";
 import { renderDocumentDb } from "./documentdb";
 import { renderElastiCacheRedis } from "./elasticache";
 import { renderMemoryDbRedis } from "./memorydb";

@@ -1,7 +1,7 @@
 import * as crypto from "crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { StoreRenderInput } from "../target";
+import type { StoreRenderInput } from "../../core/target";
 import type { AwsConfig } from "./schema";
 
 /** What every AWS store of a stack shares: the validated network settings and naming. */

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { secretCredentials } from "../../core/identity";
 import type { ElasticsearchSettings } from "../../stores";
-import type { RenderedStore, StoreRenderInput } from "../target";
+import type { RenderedStore, StoreRenderInput } from "../../core/target";
 import type { AwsElasticsearchConfig } from "./schema";
 import { awsName, prodDefault, storeSecurityGroup, storeTags } from "./network";
 import type { AwsInfra } from "./network";

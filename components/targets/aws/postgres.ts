@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import type { PostgresSettings } from "../../stores";
-import type { RenderedStore, StoreRenderInput } from "../target";
+import type { RenderedStore, StoreRenderInput } from "../../core/target";
 import type { AwsPostgresConfig } from "./schema";
 import { adminPassword, awsName, prodDefault, storeSecurityGroup, storeTags } from "./network";
 import type { AwsInfra } from "./network";

@@ -1,7 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { storeModule } from "../../stores";
-import type { RenderedStore, StoreRenderInput, StoreTarget } from "../target";
+import type { RenderedStore, StoreRenderInput, StoreTarget } from "../../core/target";
 import type { DockerConfig } from "./schema";
 import { clientPort, SERVER_SETTINGS_LABEL, type StoreSpec } from "../../core/spec";
 

@@ -1,4 +1,4 @@
-import type { RenderedStore, StoreTarget } from "../target";
+import type { RenderedStore, StoreTarget } from "../../core/target";
 import type { ExternalEndpointConfig } from "./schema";
 
 export { externalEndpointSchema, type ExternalEndpointConfig } from "./schema";

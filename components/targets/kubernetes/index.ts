@@ -1,4 +1,4 @@
-import type { RenderedStore, StoreRenderInput, StoreTarget } from "../target";
+import type { RenderedStore, StoreRenderInput, StoreTarget } from "../../core/target";
 import type { KubernetesStoreConfig } from "./schema";
 import { clientPort } from "../../core/spec";
 import { createInitJob } from "./init-job";

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { InitScriptsRef, StoreRenderInput } from "../target";
+import type { InitScriptsRef, StoreRenderInput } from "../../core/target";
 import type { StoreConnection } from "../../core/types";
 import type { KubernetesInfra } from "./namespace";
 

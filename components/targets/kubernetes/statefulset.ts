@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { STORES } from "../../stores";
 import type { KubernetesStoreConfig } from "./schema";
 import { clientPort, SERVER_SETTINGS_LABEL, type StoreSpec } from "../../core/spec";
-import type { StoreRenderInput } from "../target";
+import type { StoreRenderInput } from "../../core/target";
 import type { StoreKind } from "../../core/types";
 import type { KubernetesInfra } from "./namespace";
 

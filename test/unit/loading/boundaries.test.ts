@@ -52,3 +52,26 @@ describe("production code boundaries", () => {
     expect(bad).toEqual([]);
   });
 });
+
+/** Layers, lowest first: a file may import its own layer and the ones below, never one above. */
+const LAYERS: Array<[string, string[]]> = [
+  ["components/core", ["components/stores", "components/targets", "components/init", "components/secrets", "components/backup", "stacks", "policies"]],
+  ["components/stores", ["components/targets", "components/secrets", "components/backup", "stacks", "policies"]],
+  ["components/targets", ["components/secrets", "components/backup", "stacks", "policies"]],
+  ["components", ["stacks", "policies"]],
+];
+
+describe("layers (issue 12: the bottom layer never depends on the top)", () => {
+  it.each(LAYERS)("nothing under %s imports %j", (layer, above) => {
+    const bad = files
+      .filter((f) => relative(ROOT, f).startsWith(`${layer}/`))
+      .flatMap((f) =>
+        specifiers(readFileSync(f, "utf8"))
+          .filter((s) => s.startsWith("."))
+          .map((s) => relative(ROOT, resolve(f, "..", s)))
+          .filter((target) => above.some((a) => target === a || target.startsWith(`${a}/`)))
+          .map((target) => `${relative(ROOT, f)} imports ${target}`),
+      );
+    expect(bad).toEqual([]);
+  });
+});

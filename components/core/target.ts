@@ -1,9 +1,9 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { StoreIdentity } from "../core/identity";
-import type { StoreSpec } from "../core/spec";
+import type { StoreIdentity } from "./identity";
+import type { StoreSpec } from "./spec";
 
-export type { StoreIdentity } from "../core/identity";
-import type { Credentials, StoreConnection, StoreKind, Target } from "../core/types";
+export type { StoreIdentity } from "./identity";
+import type { Credentials, StoreConnection, StoreKind, Target } from "./types";
 
 /**
  * What every target receives for one store: the store described once as data (its spec), its
