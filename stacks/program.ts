@@ -8,7 +8,7 @@ import { kubernetesStoreSchema } from "../components/targets/kubernetes/schema";
 import { DockerAdminUis } from "../components/targets/docker/admin-uis";
 import { ADMIN_UI_DEFAULTS } from "../components/targets/docker/admin-ui-catalog";
 import { enabledKinds, storeTarget, type PolystoreConfig } from "./config";
-import { activeAdminUis } from "./config/checks";
+import { activeAdminUis, scriptsDirOf } from "./config/checks";
 
 /** Options of `definePolystore`. */
 export interface ProgramOptions {
@@ -88,8 +88,8 @@ export function definePolystore(cfg: PolystoreConfig, stack: string, opts: Progr
       existing: s.external,
       init: {
         enabled: cfg.initScripts.enabled,
-        scriptsDir: s.initScripts ?? `${cfg.initScripts.dir}/${kind}`,
-        scriptsKey: s.initScripts !== undefined ? `polystore:stores.${kind}.initScripts` : "polystore:initScripts.dir",
+        scriptsDir: scriptsDirOf(cfg, kind).dir,
+        scriptsKey: scriptsDirOf(cfg, kind).key,
         timeoutSeconds: cfg.initScripts.timeoutSeconds,
         hook: opts.init,
       },

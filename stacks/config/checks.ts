@@ -14,6 +14,14 @@ export function storeTarget(cfg: PolystoreConfig, kind: StoreKind): Target {
   return cfg.stores[kind]?.target ?? cfg.target;
 }
 
+/** A store's init-scripts folder (relative to the project) and the config key that sets it. */
+export function scriptsDirOf(cfg: PolystoreConfig, kind: StoreKind): { dir: string; key: string } {
+  const own = cfg.stores[kind]?.initScripts;
+  return own !== undefined
+    ? { dir: own, key: keyPath(["stores", kind, "initScripts"]) }
+    : { dir: `${cfg.initScripts.dir}/${kind}`, key: keyPath(["initScripts", "dir"]) };
+}
+
 /** Enabled store kinds in a stable order. */
 export function enabledKinds(cfg: PolystoreConfig): StoreKind[] {
   return STORE_KINDS.filter((k) => cfg.stores[k] !== undefined && cfg.stores[k]!.enabled);

@@ -4,7 +4,7 @@ import { CATALOG } from "../../components/stores";
 import { isPolystoreDotEnv } from "../../components/secrets/dotenv-text";
 import { storeModule } from "../../components/stores";
 import type { StoreKind } from "../../components/core/types";
-import { enabledKinds, storeTarget, type ConfigCheck } from "./checks";
+import { enabledKinds, scriptsDirOf, storeTarget, type ConfigCheck } from "./checks";
 import { keyPath } from "./errors";
 import type { PolystoreConfig } from "./schema";
 
@@ -132,7 +132,7 @@ export function projectPaths(ctx: PathContext): ConfigCheck {
       const key = own !== undefined ? ["stores", kind, "initScripts"] : ["initScripts", "dir"];
       if (own !== undefined ? !inside(key, own, `${kind}'s init-scripts folder`) : !dirOk) continue;
       if (!initScriptsRead(cfg, kind)) continue;
-      const dir = own ?? `${cfg.initScripts.dir}/${kind}`;
+      const dir = scriptsDirOf(cfg, kind).dir;
       const abs = path.resolve(ctx.root, dir);
       if (!fs.existsSync(abs) || !fs.statSync(abs).isDirectory()) {
         problems.push(`${keyPath(key)}: ${JSON.stringify(dir)} is not a folder (looked for ${abs}); expected the folder of ${kind}'s init scripts (it may be empty), or ${keyPath(["initScripts", "enabled"])}: false`);
