@@ -1,17 +1,17 @@
 /**
  * ClickHouse init scripts against a real ClickHouse engine (chdb, in process):
- * DDL as shipped, materialized views aggregating real inserts, the ledger,
- * the claim-row lock, failure recording and repair. Each test works in its
+ * DDL as shipped (partitions, TTL, codecs), materialized views aggregating real
+ * inserts. The ledger, the claim-row lock, failure recording and repair are the
+ * contract suite (contract/adapter-contract.ts), run at the end. Each test works in its
  * own database; the ledger and lock tables (database `polystore`) are keyed
  * by database name.
  */
-import { appendFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAdapter, runStore } from "../../components/init";
 import { createExecutor, type ClickHouseExecutor } from "../../components/init/adapters/clickhouse-executor";
 import type { StoreConnection } from "../../components/core/types";
-import { copyScripts, fourConcurrentRuns, ok, removeDir, run, storeConnection, uniqueSuffix } from "./init-support";
+import { ok, run, storeConnection, uniqueSuffix } from "./init-support";
+import { describeAdapterContract } from "./contract/adapter-contract";
+import { clickhouseFixture } from "./contract/fixtures";
 
 let base: StoreConnection;
 let ch: ClickHouseExecutor;
@@ -36,13 +36,9 @@ afterAll(async () => {
 });
 
 describe("clickhouse init scripts", () => {
-  it("applies every script from scratch, then a re-run applies nothing", async () => {
+  it("creates the shipped tables and views with their engines; on chdb the notes show (password masked) the identity a server gets", async () => {
     const conn = fresh();
-    const first = ok(await run(conn, "apply"));
-    expect(first.applied.map((a) => a.fileName)).toEqual(["001_telemetry_events.sql", "002_telemetry_metrics_hourly.sql", "003_trace_summaries.sql"]);
     const again = ok(await run(conn, "apply"));
-    expect(again.applied).toEqual([]);
-    expect(again.skipped).toEqual([1, 2, 3]);
     if (conn.host === "chdb") {
       // chdb cannot hold SQL users: the runner says so and shows (password masked) what a server gets.
       expect(again.notes.join("\n")).toContain("identity not managed on chdb");
@@ -115,83 +111,7 @@ describe("clickhouse init scripts", () => {
     ]);
   });
 
-  it("refuses a changed applied script (naming the file) until repair re-records it", async () => {
-    const conn = fresh();
-    const dir = copyScripts("clickhouse");
-    try {
-      ok(await run(conn, "apply", dir));
-      appendFileSync(join(dir, "001_telemetry_events.sql"), "\n-- edited\n");
-      const refused = await run(conn, "apply", dir);
-      expect(refused.ok).toBe(false);
-      expect(refused.error).toContain("001_telemetry_events.sql");
-      expect(refused.error).toContain("repair --stack <stack> --store clickhouse");
-      expect(ok(await run(conn, "repair", dir)).repaired).toEqual([expect.objectContaining({ version: 1, action: "checksum-updated" })]);
-      const after = ok(await run(conn, "apply", dir));
-      expect(after.applied).toEqual([]);
-      expect(after.skipped).toEqual([1, 2, 3]);
-    } finally {
-      removeDir(dir);
-    }
-  });
-
-  it("records a failing script (what ran stays: no DDL transactions), retries it after the fix, and repair can drop the failed entry", async () => {
-    const conn = fresh();
-    const dir = copyScripts("clickhouse");
-    const db = conn.database;
-    try {
-      writeFileSync(join(dir, "004_sessions.sql"), "CREATE TABLE IF NOT EXISTS ${DATABASE}.sessions (id String) ENGINE = MergeTree ORDER BY id;\nSELECT no_such_column FROM ${DATABASE}.sessions;\n");
-      const failed = await run(conn, "apply", dir);
-      expect(failed.ok).toBe(false);
-      expect(failed.error).toMatch(/004_sessions\.sql failed: statement 2 of 2 \(line 2\): .*no_such_column.*statements 1-1 stayed applied/);
-      expect(await ch.query(`SELECT name FROM system.tables WHERE database = '${db}' AND name = 'sessions'`)).toEqual([{ name: "sessions" }]);
-      const status = ok(await run(conn, "status", dir));
-      expect(status.pending).toEqual([4]);
-      expect(status.retried).toEqual([4]);
-      const repaired = ok(await run(conn, "repair", dir));
-      expect(repaired.repaired).toEqual([{ version: 4, action: "failed-entry-removed" }]);
-      writeFileSync(join(dir, "004_sessions.sql"), "CREATE TABLE IF NOT EXISTS ${DATABASE}.sessions (id String) ENGINE = MergeTree ORDER BY id;\nALTER TABLE ${DATABASE}.sessions ADD COLUMN IF NOT EXISTS user_id String;\n");
-      const resumed = ok(await run(conn, "apply", dir));
-      expect(resumed.applied.map((a) => a.version)).toEqual([4]);
-      const ledger = await createAdapterLedger(conn);
-      expect(ledger.map((e) => [e.version, e.success])).toEqual([[1, true], [2, true], [3, true], [4, true]]);
-    } finally {
-      removeDir(dir);
-    }
-  });
-
-  it("four concurrent runners apply each script exactly once (claim-row lock)", async () => {
-    const conn = fresh();
-    const reports = await fourConcurrentRuns(conn);
-    for (const r of reports) ok(r);
-    expect(reports.flatMap((r) => r.applied.map((a) => a.version)).sort()).toEqual([1, 2, 3]);
-    expect(reports.filter((r) => r.applied.length === 3)).toHaveLength(1);
-  });
-
-  it("a live claim makes another runner time out naming the holder; releasing frees it", async () => {
-    const conn = fresh();
-    const holder = await createAdapter(conn);
-    await holder.connect();
-    await holder.acquireLock("holder-1", 5000);
-    try {
-      const blocked = await runStore(conn, await createAdapter(conn), "apply", { lockTimeoutMs: 700, waitTimeoutMs: 5000 });
-      expect(blocked.error).toMatch(/could not take the init lock within 700 ms \(held by holder-1\)/);
-    } finally {
-      await holder.releaseLock("holder-1");
-      await holder.close();
-    }
-    expect(ok(await run(conn, "apply")).applied).toHaveLength(3);
-  });
 });
-
-async function createAdapterLedger(conn: StoreConnection) {
-  const a = await createAdapter(conn);
-  await a.connect();
-  try {
-    return await a.readLedger();
-  } finally {
-    await a.close();
-  }
-}
 
 /**
  * Why the HTTP executor is not exercised here: no ClickHouse server speaking the HTTP protocol
@@ -230,3 +150,5 @@ describe("clickhouse HTTP executor (what a real ClickHouse server is reached wit
     }
   });
 });
+
+describeAdapterContract(clickhouseFixture);

@@ -14,16 +14,22 @@
  * The MongoDB-only assertions (validator rejects a bad document, text and TTL
  * indexes exist, readWrite role) run only against a real MongoDB and are reported
  * as SKIPPED here, never as passed.
+ *
+ * What every adapter must do (ledger, version order, lock, failure, repair, placeholders,
+ * identity login and rotation) is the contract suite (contract/adapter-contract.ts), run for
+ * this store at the end of this file; the tests here are what only this store does.
  */
 import { randomBytes } from "node:crypto";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MongoClient, MongoServerError, type Db } from "mongodb";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, inject } from "vitest";
-import { MONGO_LEDGER, MONGO_LOCK, MongoAdapter, type MongoServerInfo } from "../../components/init/adapters/mongodb";
+import { MONGO_LEDGER, MongoAdapter, type MongoServerInfo } from "../../components/init/adapters/mongodb";
 import { runStore } from "../../components/init/runner";
 import type { StoreConnection } from "../../components/core/types";
+import { describeAdapterContract } from "./contract/adapter-contract";
+import { mongodbFixture } from "./contract/fixtures";
 
 const SCRIPTS = join(__dirname, "..", "..", "init-scripts", "mongodb");
 const FILES = ["001_content_drafts.json", "002_user_preferences.json", "003_logs.json"];
@@ -86,7 +92,7 @@ describe("mongodb init scripts", () => {
     await db.dropDatabase();
   });
 
-  it("applies every script from scratch, then a re-run applies nothing", async () => {
+  it("creates the shipped collections and indexes, and reports every capability-gated command it skipped", async () => {
     const { report, notes } = await apply();
     expect(report.error).toBeUndefined();
     expect(report.applied.map((a) => a.fileName)).toEqual(FILES);
@@ -116,11 +122,6 @@ describe("mongodb init scripts", () => {
     } else {
       expect(notes.filter((n) => n.includes("skipped"))).toEqual([]);
     }
-
-    const again = await apply();
-    expect(again.report.error).toBeUndefined();
-    expect(again.report.applied).toEqual([]);
-    expect(again.report.skipped).toEqual([1, 2, 3]);
   });
 
   it("enforces the unique index on user_preferences.user_id", async () => {
@@ -154,67 +155,6 @@ describe("mongodb init scripts", () => {
     await expect(db.createCollection("probe2", { validator: { $jsonSchema: { bsonType: "object" } } })).rejects.toMatchObject({ codeName: "NotImplemented" });
   });
 
-  it("refuses an applied script that changed on disk, naming the file", async () => {
-    const dir = scriptsCopy();
-    expect((await apply(dir)).report.error).toBeUndefined();
-    const file = join(dir, FILES[1]!);
-    writeFileSync(file, readFileSync(file, "utf8").replace("one document of dynamic settings", "one settings document"));
-    const { report } = await apply(dir);
-    expect(report.ok).toBe(false);
-    expect(report.error).toContain("002_user_preferences.json");
-    expect(report.applied).toEqual([]);
-  });
-
-  it("repair re-records a changed script's checksum (without re-running it) and drops a failed entry so apply runs it again", async () => {
-    const dir = scriptsCopy();
-    const broken = join(dir, "004_repair_probe.json");
-    writeFileSync(broken, JSON.stringify({ commands: [{ creatIndexes: "repair_probe", indexes: [] }] })); // unknown command
-    expect((await apply(dir)).report.ok).toBe(false);
-    const changed = join(dir, FILES[1]!);
-    writeFileSync(changed, readFileSync(changed, "utf8").replace("one document of dynamic settings", "one settings document"));
-    const refused = (await apply(dir)).report;
-    expect(refused.ok).toBe(false);
-    expect(refused.error).toContain("002_user_preferences.json");
-    expect(refused.error).toContain("npm run migrate -- repair --stack <stack> --store mongodb");
-
-    const repaired = await runStore(conn, new MongoAdapter(conn), "repair", { scriptsDir: dir, waitTimeoutMs: 30_000, lockTimeoutMs: 60_000 });
-    expect(repaired.error).toBeUndefined();
-    expect(repaired.repaired.map((r) => [r.version, r.action])).toEqual([[2, "checksum-updated"], [4, "failed-entry-removed"]]);
-    expect(await ledger()).toEqual([[1, true], [2, true], [3, true]]);
-
-    writeFileSync(broken, JSON.stringify({ commands: [{ createIndexes: "repair_probe", indexes: [{ key: { a: 1 }, name: "a_1" }] }] }));
-    const fixed = (await apply(dir)).report;
-    expect(fixed.error).toBeUndefined();
-    expect(fixed.applied.map((a) => a.version)).toEqual([4]); // 002 is not re-run
-    expect(fixed.skipped).toEqual([1, 2, 3]);
-    expect((await indexes("repair_probe")).has("a_1")).toBe(true);
-  });
-
-  it("records a failing script as failed, keeps the ledger consistent and resumes after a fix", async () => {
-    const dir = scriptsCopy();
-    const file = join(dir, FILES[2]!);
-    const good = readFileSync(file, "utf8");
-    // An unknown command after `create`: the collection is created, then the script fails.
-    writeFileSync(file, good.replace('{ "create": "logs" },', '{ "create": "logs" },\n    { "creatIndexes": "logs", "indexes": [] },'));
-    const { report } = await apply(dir);
-    expect(report.ok).toBe(false);
-    expect(report.error).toContain("003_logs.json");
-    expect(report.error).toContain("command 2 of 5 (creatIndexes logs)");
-    expect(report.applied.map((a) => a.version)).toEqual([1, 2]);
-    expect(await ledger()).toEqual([[1, true], [2, true], [3, false]]);
-    const failed = await db.collection(MONGO_LEDGER).findOne({ version: 3 });
-    expect(failed?.error).toContain("creatIndexes");
-    expect((await db.listCollections({ name: "logs" }).toArray()).length).toBe(1); // the first command stayed
-
-    writeFileSync(file, good);
-    const fixed = await apply(dir);
-    expect(fixed.report.error).toBeUndefined();
-    expect(fixed.report.retried).toEqual([3]);
-    expect(fixed.report.applied.map((a) => a.version)).toEqual([3]);
-    expect(await ledger()).toEqual([[1, true], [2, true], [3, true]]);
-    expect((await indexes("logs")).has("level_created")).toBe(true);
-  });
-
   it("rejects a malformed script, naming the file and every problem", async () => {
     const dir = scriptsCopy();
     writeFileSync(join(dir, "004_bad.json"), JSON.stringify({ commands: [{ $requires: ["warpDrive"], create: "x" }, { $db: "admin", drop: "y" }, 7] }));
@@ -225,33 +165,6 @@ describe("mongodb init scripts", () => {
     expect(report.error).toContain("commands[1]: unsupported key(s) $db");
     expect(report.error).toContain("commands[2]: expected a command document");
     expect(await db.listCollections({ name: "x" }).toArray()).toEqual([]);
-  });
-
-  it("four concurrent runners apply each script exactly once", async () => {
-    const results = await Promise.all([1, 2, 3, 4].map((i) => apply(SCRIPTS, `runner-${i}`)));
-    for (const { report } of results) expect(report.error).toBeUndefined();
-    expect(results.flatMap(({ report }) => report.applied.map((a) => a.version)).sort()).toEqual([1, 2, 3]);
-    expect(await ledger()).toEqual([[1, true], [2, true], [3, true]]);
-    expect(await db.collection(MONGO_LOCK).countDocuments()).toBe(0);
-  });
-
-  it("a held lock stops another runner (naming the holder); an expired one is taken over", async () => {
-    const holder = new MongoAdapter(conn);
-    await holder.connect();
-    try {
-      await holder.acquireLock("holder-A", 5_000);
-      const blocked = await apply(SCRIPTS, undefined, 800);
-      expect(blocked.report.ok).toBe(false);
-      expect(blocked.report.error).toContain("held by holder-A");
-      expect(blocked.report.applied).toEqual([]);
-      await db.collection<{ _id: string }>(MONGO_LOCK).updateOne({ _id: "init" }, { $set: { expiresAt: new Date(0) } });
-      const taken = await apply(SCRIPTS, undefined, 5_000);
-      expect(taken.report.error).toBeUndefined();
-      expect(taken.report.applied.map((a) => a.version)).toEqual([1, 2, 3]);
-    } finally {
-      await holder.releaseLock("holder-A");
-      await holder.close();
-    }
   });
 
   it("creates the application user in the app database (readWrite on MongoDB; no roles on FerretDB) and updates it", async (ctx) => {
@@ -292,18 +205,17 @@ describe("mongodb init scripts", () => {
         await app.close();
       }
     };
+    // Login and password rotation are contract cases (contract/adapter-contract.ts).
     expect(await login(conn.app.password)).toBe(true);
-    const rotated = { ...conn, app: { ...conn.app, password: `${conn.app.password}-rotated` } };
-    expect((await apply(SCRIPTS, undefined, 60_000, rotated)).report.error).toBeUndefined();
-    expect(await login(rotated.app.password)).toBe(true);
-    expect(await login(conn.app.password)).toBe(false);
     if (server.engine === "mongodb") {
       // readWrite on its own database only.
-      await expect(login(rotated.app.password, (app) => app.db("polystore_other").collection("x").insertOne({ a: 1 }))).rejects.toMatchObject({ code: 13 });
+      await expect(login(conn.app.password, (app) => app.db("polystore_other").collection("x").insertOne({ a: 1 }))).rejects.toMatchObject({ code: 13 });
     } else {
       // FerretDB 1.x has authentication but no authorization: the app user is NOT confined to its database.
-      expect(await login(rotated.app.password, (app) => app.db(`${conn.database}_other`).collection("x").insertOne({ a: 1 }))).toBe(true);
+      expect(await login(conn.app.password, (app) => app.db(`${conn.database}_other`).collection("x").insertOne({ a: 1 }))).toBe(true);
       await client.db(`${conn.database}_other`).dropDatabase();
     }
   });
 });
+
+describeAdapterContract(mongodbFixture);

@@ -7,16 +7,20 @@
  * application user created by ensureIdentity can authenticate but has full rights;
  * the Enterprise/Aura `GRANT ROLE editor` branch is not exercised here. The test
  * "app user is not least-privilege on Community" pins that fact down.
+ *
+ * What every adapter must do (ledger, version order, lock, failure, repair, placeholders,
+ * identity login and rotation) is the contract suite (contract/adapter-contract.ts), run for
+ * this store at the end of this file; the tests here are what only this store does.
  */
 import { randomBytes } from "node:crypto";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import neo4j, { type Driver } from "neo4j-driver";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, inject } from "vitest";
 import { Neo4jAdapter } from "../../components/init/adapters/neo4j";
 import { runStore } from "../../components/init/runner";
 import type { StoreConnection } from "../../components/core/types";
+import { describeAdapterContract, withAdapter } from "./contract/adapter-contract";
+import { neo4jFixture } from "./contract/fixtures";
 
 /** The harness's admin connection (test/harness/global-setup.ts) plus a distinct application identity for ensureIdentity. */
 function harnessConnection(kind: "neo4j"): StoreConnection {
@@ -30,7 +34,6 @@ const FILES = ["001_product_catalog_constraints.cypher", "002_product_catalog_in
 
 let conn: StoreConnection;
 let admin: Driver;
-const tmpDirs: string[] = [];
 
 async function q(cypher: string, params: Record<string, unknown> = {}, database = "neo4j", driver = admin) {
   const s = driver.session({ database });
@@ -49,25 +52,9 @@ async function reset(): Promise<void> {
   await q("DROP USER $u IF EXISTS", { u: conn.app.user }, "system");
 }
 
-function scriptsCopy(): string {
-  const dir = mkdtempSync(join(tmpdir(), "polystore-neo4j-"));
-  tmpDirs.push(dir);
-  cpSync(SCRIPTS, dir, { recursive: true });
-  return dir;
-}
+const apply = (c: StoreConnection = conn) => runStore(c, new Neo4jAdapter(c), "apply", { scriptsDir: SCRIPTS, waitTimeoutMs: 30_000, lockTimeoutMs: 60_000 });
 
-const apply = (c: StoreConnection = conn, scriptsDir = SCRIPTS, owner?: string) =>
-  runStore(c, new Neo4jAdapter(c), "apply", { scriptsDir, waitTimeoutMs: 30_000, lockTimeoutMs: 60_000, ...(owner ? { owner } : {}) });
-
-async function ledger() {
-  const a = new Neo4jAdapter(conn);
-  await a.connect();
-  try {
-    return await a.readLedger();
-  } finally {
-    await a.close();
-  }
-}
+const ledger = () => withAdapter(conn, (a) => a.readLedger());
 
 beforeAll(async () => {
   conn = harnessConnection("neo4j");
@@ -75,13 +62,12 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await admin?.close();
-  for (const d of tmpDirs) rmSync(d, { recursive: true, force: true });
 });
 
 describe("neo4j init scripts", () => {
   beforeEach(reset);
 
-  it("applies every script from scratch, then a re-run applies nothing", async () => {
+  it("creates the shipped constraints and indexes (uniqueness per label, full-text over every product label, ranges)", async () => {
     const first = await apply();
     expect(first.error).toBeUndefined();
     expect(first.applied.map((a) => a.fileName)).toEqual(FILES);
@@ -104,11 +90,6 @@ describe("neo4j init scripts", () => {
     expect(byName.get("torch_amperage")).toMatchObject({ type: "RANGE", labelsOrTypes: ["Torch"], properties: ["amperage"] });
     expect(byName.get("compatible_with_type")).toMatchObject({ type: "RANGE", entityType: "RELATIONSHIP", labelsOrTypes: ["COMPATIBLE_WITH"] });
 
-    const again = await apply();
-    expect(again.error).toBeUndefined();
-    expect(again.applied).toEqual([]);
-    expect(again.skipped).toEqual([1, 2, 3]);
-    expect((await ledger()).length).toBe(3);
   });
 
   it("rejects a duplicate GIN and finds a product by full-text search", async () => {
@@ -125,123 +106,16 @@ describe("neo4j init scripts", () => {
     expect(await q("CALL db.index.fulltext.queryNodes('product_name_fulltext', 'nonexistentword') YIELD node RETURN node")).toEqual([]);
   });
 
-  it("refuses an applied script that changed on disk, naming the file", async () => {
-    const dir = scriptsCopy();
-    expect((await apply(conn, dir)).ok).toBe(true);
-    const file = join(dir, FILES[1]!);
-    writeFileSync(file, readFileSync(file, "utf8") + "\n// edited after it was applied\n");
-    const r = await apply(conn, dir);
-    expect(r.ok).toBe(false);
-    expect(r.error).toContain("002_product_catalog_indexes.cypher");
-    expect(r.applied).toEqual([]);
-    expect((await ledger()).every((e) => e.success)).toBe(true);
-  });
-
-  it("repair re-records a changed script's checksum (without re-running it) and drops a failed entry so apply runs it again", async () => {
-    const dir = scriptsCopy();
-    const broken = join(dir, "004_page_title_index.cypher");
-    writeFileSync(broken, "CREAT INDEX page_title IF NOT EXISTS FOR (p:Page) ON (p.title);\n"); // typo: syntax error
-    expect((await apply(conn, dir)).ok).toBe(false);
-    const changed = join(dir, FILES[1]!);
-    writeFileSync(changed, readFileSync(changed, "utf8") + "\n// edited after it was applied\n");
-    const refused = await apply(conn, dir);
-    expect(refused.ok).toBe(false);
-    expect(refused.error).toContain("002_product_catalog_indexes.cypher");
-    expect(refused.error).toContain("npm run migrate -- repair --stack <stack> --store neo4j");
-
-    const repaired = await runStore(conn, new Neo4jAdapter(conn), "repair", { scriptsDir: dir, waitTimeoutMs: 30_000, lockTimeoutMs: 60_000 });
-    expect(repaired.error).toBeUndefined();
-    expect(repaired.repaired.map((r) => [r.version, r.action])).toEqual([[2, "checksum-updated"], [4, "failed-entry-removed"]]);
-    expect((await ledger()).map((e) => [e.version, e.success])).toEqual([[1, true], [2, true], [3, true]]);
-
-    writeFileSync(broken, "CREATE INDEX page_title IF NOT EXISTS FOR (p:Page) ON (p.title);\n");
-    const fixed = await apply(conn, dir);
-    expect(fixed.error).toBeUndefined();
-    expect(fixed.applied.map((a) => a.version)).toEqual([4]); // 002 is not re-run
-    expect(fixed.skipped).toEqual([1, 2, 3]);
-    expect((await q("SHOW INDEXES YIELD name RETURN name")).map((x) => x.name)).toContain("page_title");
-  });
-
-  it("records a failing script as failed, keeps the ledger consistent and resumes after a fix", async () => {
-    const dir = scriptsCopy();
-    const broken = join(dir, "004_page_title_index.cypher");
-    writeFileSync(broken, [
-      "CREATE INDEX page_title IF NOT EXISTS FOR (p:Page) ON (p.title);",
-      "CREAT INDEX page_crawled_at IF NOT EXISTS FOR (p:Page) ON (p.crawled_at);", // typo: syntax error
-      "CREATE INDEX page_status IF NOT EXISTS FOR (p:Page) ON (p.status);",
-    ].join("\n"));
-    const r = await apply(conn, dir);
-    expect(r.ok).toBe(false);
-    expect(r.error).toContain("004_page_title_index.cypher");
-    expect(r.error).toContain("statement 2 of 3 (line 2)");
-    expect(r.applied.map((a) => a.version)).toEqual([1, 2, 3]);
-    const rows = await ledger();
-    expect(rows.map((e) => [e.version, e.success])).toEqual([[1, true], [2, true], [3, true], [4, false]]);
-    expect(rows[3]!.error).toMatch(/Neo\.ClientError\.Statement\.SyntaxError/);
-    // Not atomic (schema commands cannot share a transaction): statement 1 stayed, statement 3 never ran.
-    const names = (await q("SHOW INDEXES YIELD name RETURN name")).map((x) => x.name);
-    expect(names).toContain("page_title");
-    expect(names).not.toContain("page_status");
-
-    writeFileSync(broken, readFileSync(broken, "utf8").replace("CREAT INDEX", "CREATE INDEX"));
-    const fixed = await apply(conn, dir);
-    expect(fixed.error).toBeUndefined();
-    expect(fixed.retried).toEqual([4]);
-    expect(fixed.applied.map((a) => a.version)).toEqual([4]);
-    expect((await ledger()).map((e) => [e.version, e.success])).toEqual([[1, true], [2, true], [3, true], [4, true]]);
-    expect((await q("SHOW INDEXES YIELD name RETURN name")).map((x) => x.name)).toEqual(expect.arrayContaining(["page_title", "page_crawled_at", "page_status"]));
-  });
-
-  it("four concurrent runners apply each script exactly once", async () => {
-    const reports = await Promise.all([1, 2, 3, 4].map((i) => apply(conn, SCRIPTS, `runner-${i}`)));
-    for (const r of reports) expect(r.error).toBeUndefined();
-    const appliedVersions = reports.flatMap((r) => r.applied.map((a) => a.version)).sort();
-    expect(appliedVersions).toEqual([1, 2, 3]);
-    expect((await ledger()).map((e) => [e.version, e.success])).toEqual([[1, true], [2, true], [3, true]]);
-    expect(await q("MATCH (l:__PolystoreLock) RETURN count(l) AS n")).toEqual([{ n: 0 }]);
-    expect(await q("MATCH (m:__PolystoreMigration) RETURN count(m) AS n")).toEqual([{ n: 3 }]);
-  });
-
-  it("a held lock stops another runner (naming the holder); an expired one is taken over", async () => {
-    const holder = new Neo4jAdapter(conn);
-    await holder.connect();
-    try {
-      await holder.acquireLock("holder-A", 5_000);
-      const blocked = await runStore(conn, new Neo4jAdapter(conn), "apply", { scriptsDir: SCRIPTS, lockTimeoutMs: 800 });
-      expect(blocked.ok).toBe(false);
-      expect(blocked.error).toContain("held by holder-A");
-      expect(blocked.applied).toEqual([]);
-      // holder-A crashed long ago: its lock expired.
-      await q("MATCH (l:__PolystoreLock {id: 'lock'}) SET l.expiresAt = 0");
-      const taken = await runStore(conn, new Neo4jAdapter(conn), "apply", { scriptsDir: SCRIPTS, lockTimeoutMs: 5_000 });
-      expect(taken.error).toBeUndefined();
-      expect(taken.applied.map((a) => a.version)).toEqual([1, 2, 3]);
-    } finally {
-      await holder.releaseLock("holder-A");
-      await holder.close();
-    }
-  });
-
-  it("creates the application user and follows a password rotation", async () => {
+  it("reports creating the application user, and changing its password only when it differs", async () => {
+    // Login and rotation themselves are contract cases (contract/adapter-contract.ts).
     const r = await apply();
     expect(r.notes).toContain(`neo4j: user ${conn.app.user} created`);
-    // A fresh driver per check: a pooled connection stays authenticated after a password change.
-    const auth = async (password: string) => {
-      const d = neo4j.driver(`bolt://${conn.host}:${conn.port}`, neo4j.auth.basic(conn.app.user, password));
-      try {
-        return await d.verifyAuthentication();
-      } finally {
-        await d.close();
-      }
-    };
-    expect(await auth(conn.app.password)).toBe(true);
-
+    const same = await apply();
+    expect(same.notes.join("\n")).not.toContain("password of");
     const rotated = { ...conn, app: { ...conn.app, password: `${conn.app.password}-rotated` } };
     const r2 = await apply(rotated);
     expect(r2.error).toBeUndefined();
     expect(r2.notes).toContain(`neo4j: password of ${conn.app.user} updated`);
-    expect(await auth(rotated.app.password)).toBe(true);
-    expect(await auth(conn.app.password)).toBe(false);
   });
 
   it("app user is not least-privilege on Community Edition (no RBAC), as the adapter reports", async () => {
@@ -263,3 +137,5 @@ describe("neo4j init scripts", () => {
     }
   });
 });
+
+describeAdapterContract(neo4jFixture);

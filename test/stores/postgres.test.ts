@@ -1,19 +1,23 @@
 /**
- * PostgreSQL init scripts against a real server: ledger, lock, failure and
- * repair behaviour, and row-level security seen through the APPLICATION role.
- * Each test file works in its own database and roles, created here.
+ * PostgreSQL init scripts against a real server: what only PostgreSQL does (object
+ * ownership, an over-privileged app role corrected, a non-superuser admin, transaction
+ * control refused, the CLI and Pulumi provider, health) and row-level security seen
+ * through the APPLICATION role. What every adapter must do (ledger, version order, lock,
+ * failure, repair, placeholders, identity) is the contract suite (contract/adapter-contract.ts),
+ * run for PostgreSQL at the end of this file. Each test works in its own database and roles.
  */
 import { spawnSync } from "node:child_process";
-import { appendFileSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAdapter, runStore } from "../../components/init";
 import { initScriptsProvider } from "../../components/init/resource";
 import { PROJECT_ROOT } from "../../components/init/runner";
 import type { StoreConnection } from "../../components/core/types";
-import { copyScripts, fourConcurrentRuns, ok, removeDir, run, storeConnection, uniqueSuffix, withPg } from "./init-support";
+import { copyScripts, ok, removeDir, run, storeConnection, uniqueSuffix, withPg } from "./init-support";
+import { describeAdapterContract } from "./contract/adapter-contract";
+import { postgresFixture } from "./contract/fixtures";
 
 const ORG_A = "00000000-0000-4000-8000-00000000000a";
 const ORG_B = "00000000-0000-4000-8000-00000000000b";
@@ -49,61 +53,13 @@ afterAll(async () => {
 });
 
 describe("postgres init scripts", () => {
-  it("applies every script from scratch, then a re-run applies nothing", async () => {
+  it("the objects the scripts create are owned by the owner role (not the admin, never the app)", async () => {
     const conn = await freshDatabase();
-    const first = ok(await run(conn, "apply"));
-    expect(first.applied.map((a) => a.fileName)).toEqual(["001_tenancy.sql", "002_archived_sessions.sql", "003_articles.sql", "004_tenant_scoped_keys.sql"]);
-    const again = ok(await run(conn, "apply"));
-    expect(again.applied).toEqual([]);
-    expect(again.skipped).toEqual([1, 2, 3, 4]);
-    expect(again.roundTrips).toBeGreaterThan(0);
-    const ledger = await admin(conn, conn.database, (c) => c.query("SELECT version, success, checksum FROM polystore.schema_history ORDER BY version"));
-    expect(ledger.rows.map((r) => [r.version, r.success])).toEqual([[1, true], [2, true], [3, true], [4, true]]);
+    ok(await run(conn, "apply"));
     const owners = await admin(conn, conn.database, (c) =>
       c.query("SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public' AND tablename IN ('organizations','users','projects','archived_sessions','articles')"),
     );
     expect(owners.rows).toEqual([{ tableowner: conn.options!.ownerRole }]);
-  });
-
-  it("refuses a changed applied script (naming the file) until repair re-records it", async () => {
-    const conn = await freshDatabase();
-    const dir = copyScripts("postgres");
-    try {
-      ok(await run(conn, "apply", dir));
-      appendFileSync(join(dir, "002_archived_sessions.sql"), "\n-- edited after it was applied\n");
-      const refused = await run(conn, "apply", dir);
-      expect(refused.ok).toBe(false);
-      expect(refused.error).toContain("002_archived_sessions.sql");
-      expect(refused.error).toContain("npm run migrate -- repair --stack <stack> --store postgres");
-      const repaired = ok(await run(conn, "repair", dir));
-      expect(repaired.repaired).toEqual([expect.objectContaining({ version: 2, action: "checksum-updated" })]);
-      expect(ok(await run(conn, "apply", dir)).applied).toEqual([]);
-    } finally {
-      removeDir(dir);
-    }
-  });
-
-  it("rolls a failing script back completely, keeps the ledger consistent and resumes after the fix", async () => {
-    const conn = await freshDatabase();
-    const dir = copyScripts("postgres");
-    try {
-      writeFileSync(join(dir, "005_tags.sql"), "CREATE TABLE tags (id uuid PRIMARY KEY);\nINSERT INTO no_such_table VALUES (1);\n");
-      const failed = await run(conn, "apply", dir);
-      expect(failed.ok).toBe(false);
-      expect(failed.error).toMatch(/005_tags\.sql failed: relation "no_such_table" does not exist \(line 2\)/);
-      expect(failed.applied.map((a) => a.version)).toEqual([1, 2, 3, 4]);
-      const state = await admin(conn, conn.database, async (c) => ({
-        tags: (await c.query("SELECT to_regclass('public.tags') AS t")).rows[0].t,
-        ledger: (await c.query("SELECT version FROM polystore.schema_history ORDER BY version")).rows.map((r) => r.version),
-      }));
-      expect(state).toEqual({ tags: null, ledger: [1, 2, 3, 4] });
-      writeFileSync(join(dir, "005_tags.sql"), "CREATE TABLE tags (id uuid PRIMARY KEY);\nGRANT SELECT ON tags TO ${APP_ROLE};\n");
-      const resumed = ok(await run(conn, "apply", dir));
-      expect(resumed.applied.map((a) => a.version)).toEqual([5]);
-      expect(resumed.skipped).toEqual([1, 2, 3, 4]);
-    } finally {
-      removeDir(dir);
-    }
   });
 
   it("corrects a pre-existing over-privileged app role (superuser admin)", async () => {
@@ -150,16 +106,6 @@ describe("postgres init scripts", () => {
     }
   });
 
-  it("four concurrent runners apply each script exactly once", async () => {
-    const conn = await freshDatabase();
-    const reports = await fourConcurrentRuns(conn);
-    for (const r of reports) ok(r);
-    expect(reports.flatMap((r) => r.applied.map((a) => a.version)).sort()).toEqual([1, 2, 3, 4]);
-    expect(reports.filter((r) => r.applied.length === 4)).toHaveLength(1);
-    const ledger = await admin(conn, conn.database, (c) => c.query("SELECT count(*)::int AS n FROM polystore.schema_history"));
-    expect(ledger.rows[0].n).toBe(4);
-  });
-
   it("runs through `npm run migrate` and the Pulumi dynamic provider without printing secrets", async () => {
     const conn = await freshDatabase();
     const file = join(mkdtempSync(join(tmpdir(), "polystore-conn-")), "connections.json");
@@ -177,30 +123,6 @@ describe("postgres init scripts", () => {
     }
     removeDir(join(file, ".."));
   }, 120_000);
-
-  it("a held lock makes a runner wait and then fail with the lock-timeout message naming the holder", async () => {
-    const conn = await freshDatabase();
-    // The lock is taken through the adapter's own lock API (whatever mechanism it uses).
-    const holder = await createAdapter(conn);
-    await holder.connect();
-    await holder.acquireLock("holder-A", 5_000);
-    try {
-      const started = Date.now();
-      const blocked = await runStore(conn, await createAdapter(conn), "apply", { lockTimeoutMs: 800, waitTimeoutMs: 10_000 });
-      expect(blocked.ok).toBe(false);
-      expect(blocked.error).toMatch(/could not take the init lock within 800 ms/);
-      expect(blocked.error).toContain("holder-A");
-      expect(blocked.applied).toEqual([]);
-      expect(Date.now() - started).toBeGreaterThanOrEqual(800); // it waited before giving up
-      const ledger = await admin(conn, conn.database, (c) => c.query("SELECT to_regclass('public.organizations') AS t"));
-      expect(ledger.rows[0].t).toBeNull(); // nothing ran
-    } finally {
-      await holder.releaseLock("holder-A");
-      await holder.close();
-    }
-    // Released: the next runner takes it and applies everything.
-    expect(ok(await run(conn, "apply")).applied.map((a) => a.version)).toEqual([1, 2, 3, 4]);
-  });
 });
 
 describe("npm run health", () => {
@@ -311,3 +233,5 @@ describe("postgres row-level security through the application role", () => {
     await expect(inTenant(ORG_A, (c) => c.query("SELECT * FROM polystore.schema_history"))).rejects.toThrow(/permission denied for schema polystore/);
   });
 });
+
+describeAdapterContract(postgresFixture);

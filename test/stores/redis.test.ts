@@ -1,16 +1,19 @@
 /**
- * Redis init scripts against a real redis-server: ledger hash, SET NX lock,
- * failure recording, the LRU/AOF configuration check and the ACL application
- * user. Each test uses its own logical database and ACL user name.
+ * Redis init scripts against a real redis-server: what only Redis does (queue-time
+ * errors abort the whole MULTI/EXEC, the LRU/AOF configuration check, the ACL rules
+ * of the application user). What every adapter must do is the contract suite
+ * (contract/adapter-contract.ts), run for Redis at the end of this file. Each test
+ * uses its own logical database and ACL user name.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Redis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAdapter, runStore } from "../../components/init";
 import { expectedConfig } from "../../components/init/adapters/redis";
 import type { StoreConnection } from "../../components/core/types";
-import { copyScripts, fourConcurrentRuns, ok, removeDir, run, storeConnection, uniqueSuffix } from "./init-support";
+import { copyScripts, ok, removeDir, run, storeConnection, uniqueSuffix } from "./init-support";
+import { describeAdapterContract } from "./contract/adapter-contract";
+import { redisFixture } from "./contract/fixtures";
 
 let base: StoreConnection;
 const appUsers: string[] = [];
@@ -55,59 +58,6 @@ afterAll(async () => {
 });
 
 describe("redis init scripts", () => {
-  it("applies every script from scratch, then a re-run applies nothing", async () => {
-    const conn = await freshDatabase();
-    const first = ok(await run(conn, "apply"));
-    expect(first.applied.map((a) => a.fileName)).toEqual(["001_keyspace_contract.redis"]);
-    const again = ok(await run(conn, "apply"));
-    expect(again.applied).toEqual([]);
-    expect(again.skipped).toEqual([1]);
-    const ledger = await withClient(conn, "admin", (r) => r.hgetall("polystore:schema_history"));
-    expect(Object.keys(ledger)).toEqual(["1"]);
-    expect(JSON.parse(ledger["1"]!)).toMatchObject({ version: 1, name: "keyspace_contract", success: true });
-    expect(await withClient(conn, "admin", (r) => r.exists("polystore:init:lock"))).toBe(0);
-  });
-
-  it("refuses a changed applied script (naming the file) until repair re-records it", async () => {
-    const conn = await freshDatabase();
-    const dir = copyScripts("redis");
-    try {
-      ok(await run(conn, "apply", dir));
-      writeFileSync(join(dir, "001_keyspace_contract.redis"), "HSET cache:keyspace:contract version 2\n");
-      const refused = await run(conn, "apply", dir);
-      expect(refused.ok).toBe(false);
-      expect(refused.error).toContain("001_keyspace_contract.redis");
-      expect(refused.error).toContain("repair --stack <stack> --store redis");
-      expect(ok(await run(conn, "repair", dir)).repaired.map((r) => r.action)).toEqual(["checksum-updated"]);
-      expect(ok(await run(conn, "apply", dir)).applied).toEqual([]);
-    } finally {
-      removeDir(dir);
-    }
-  });
-
-  it("records a failing script as failed and retries it after the fix", async () => {
-    const conn = await freshDatabase();
-    const dir = copyScripts("redis");
-    try {
-      writeFileSync(join(dir, "002_counters.redis"), "SET cache:counter:a 1\nHSET cache:counter:a field value\n");
-      const failed = await run(conn, "apply", dir);
-      expect(failed.ok).toBe(false);
-      expect(failed.error).toMatch(/002_counters\.redis failed: line 2 \(HSET\): WRONGTYPE/);
-      const status = ok(await run(conn, "status", dir));
-      expect(status.skipped).toEqual([1]);
-      expect(status.pending).toEqual([2]);
-      const ledger = await withClient(conn, "admin", (r) => r.hget("polystore:schema_history", "2"));
-      expect(JSON.parse(ledger!)).toMatchObject({ version: 2, success: false });
-      writeFileSync(join(dir, "002_counters.redis"), "SET cache:counter:a 1\nHSET cache:counter:b field value\n");
-      const resumed = ok(await run(conn, "apply", dir));
-      expect(resumed.retried).toEqual([2]);
-      expect(resumed.applied.map((a) => a.version)).toEqual([2]);
-      expect(await withClient(conn, "admin", (r) => r.hget("cache:counter:b", "field"))).toBe("value");
-    } finally {
-      removeDir(dir);
-    }
-  });
-
   it("rejects a script with a queue-time error without applying any of it", async () => {
     const conn = await freshDatabase();
     const dir = copyScripts("redis");
@@ -120,31 +70,6 @@ describe("redis init scripts", () => {
     } finally {
       removeDir(dir);
     }
-  });
-
-  it("four concurrent runners apply each script exactly once", async () => {
-    const conn = await freshDatabase();
-    const reports = await fourConcurrentRuns(conn);
-    for (const r of reports) ok(r);
-    expect(reports.flatMap((r) => r.applied.map((a) => a.version))).toEqual([1]);
-  });
-
-  it("a held lock makes a runner wait and then fail with the holder's name", async () => {
-    const conn = await freshDatabase();
-    const holder = await createAdapter(conn);
-    await holder.connect();
-    await holder.acquireLock("someone-else", 1000);
-    try {
-      const blocked = await runStore(conn, await createAdapter(conn), "apply", { lockTimeoutMs: 500, waitTimeoutMs: 5000 });
-      expect(blocked.ok).toBe(false);
-      expect(blocked.error).toMatch(/could not take the init lock within 500 ms \(held by someone-else\)/);
-      await holder.releaseLock("not-the-owner");
-      expect(await withClient(conn, "admin", (r) => r.get("polystore:init:lock"))).toBe("someone-else");
-    } finally {
-      await holder.releaseLock("someone-else");
-      await holder.close();
-    }
-    expect(await withClient(conn, "admin", (r) => r.get("polystore:init:lock"))).toBeNull();
   });
 });
 
@@ -197,19 +122,6 @@ describe("redis server configuration and application user", () => {
       await expect(r.call("ACL", "LIST")).rejects.toThrow(/NOPERM/);
     });
   });
-
-  it("a rotated password takes effect on the next apply (identity is not ledgered)", async () => {
-    const rotated = { ...conn, app: { ...conn.app, password: `rotated-${uniqueSuffix()}` } };
-    ok(await run(rotated, "apply"));
-    const anonymous = client({ ...conn, admin: { user: "", password: "" } }, "admin");
-    await anonymous.connect();
-    try {
-      await expect(anonymous.call("AUTH", conn.app.user, conn.app.password)).rejects.toThrow(/WRONGPASS/);
-      expect(await anonymous.call("AUTH", rotated.app.user, rotated.app.password)).toBe("OK");
-    } finally {
-      anonymous.disconnect();
-    }
-    expect(await withClient(rotated, "app", (r) => r.set("session:y", "1"))).toBe("OK");
-    conn = rotated;
-  });
 });
+
+describeAdapterContract(redisFixture);

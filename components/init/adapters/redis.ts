@@ -61,12 +61,15 @@ export function createRedisAdapter(conn: StoreConnection): StoreAdapter {
         enableOfflineQueue: false,
         retryStrategy: () => null,
       });
-      c.on("error", () => undefined); // surfaced by the failing call
+      // Surfaced by the failing call; connect() itself only says "Connection is closed." when AUTH is
+      // refused, so the refusal (WRONGPASS/NOAUTH) is taken from the error event: the runner stops at once on it.
+      let refused: unknown;
+      c.on("error", (err: Error) => void (/WRONGPASS|NOAUTH|NOPERM/.test(err.message) && (refused = err)));
       try {
         await c.connect();
       } catch (err) {
         c.disconnect();
-        throw new Error(errorText(err, secrets));
+        throw new Error(errorText(refused ?? err, secrets));
       }
       client = c;
     },
