@@ -16,7 +16,7 @@ import Redis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAdapter, runStore } from "../../components/init";
 import { initScriptsProvider } from "../../components/init/resource";
-import { appEnv } from "../../components/stores";
+import { appEnv, STORES } from "../../components/stores";
 import type { StoreConnection } from "../../components/core/types";
 import { parseConfig } from "../../stacks/config";
 import { ok, run } from "./init-support";
@@ -28,12 +28,15 @@ const secrets = { adminPassword: randomBytes(16).toString("hex"), appPassword: r
 const dir = mkdtempSync(join(tmpdir(), "polystore-attack-redis-"));
 let server: ChildProcess | undefined;
 
-/** The stack's connection for this server, as components/stores/store.ts builds it. */
+const cfg = parseConfig({ stores: { redis: { maxmemoryMb: MAXMEMORY_MB, appendonly: false } } }).stores.redis!;
+
+/** The stack's connection for this server, with the options and server settings components/stores/redis gives it. */
 const conn: StoreConnection = {
   kind: "redis", host: "127.0.0.1", port, tls: false, database: "0",
   admin: { user: "default", password: secrets.adminPassword },
   app: { user: "app", password: secrets.appPassword },
-  options: { maxmemoryMb: String(MAXMEMORY_MB), maxmemoryPolicy: "allkeys-lru", appendonly: "no", appendfsync: "everysec", allowAppScripts: "false" },
+  server: STORES.redis.server!(cfg),
+  options: STORES.redis.options(cfg),
 };
 
 /** A client from the env file's REDIS_URL only: what an application (or an attacker holding its .env) has. */
@@ -58,7 +61,6 @@ async function withClient<T>(r: Redis, f: (r: Redis) => Promise<T>): Promise<T> 
 const refused = /NOPERM|no permissions|can't access/;
 
 beforeAll(async () => {
-  const cfg = parseConfig({ stores: { redis: { maxmemoryMb: MAXMEMORY_MB, appendonly: false } } }).stores.redis!;
   server = await startRenderedRedis(renderedRedisCommand(cfg, secrets, dir, port), secrets);
   ok(await run(conn, "apply"));
   await withClient(adminClient(), async (a) => {

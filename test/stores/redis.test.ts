@@ -10,6 +10,7 @@ import { join } from "node:path";
 import Redis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectedConfig } from "../../components/init/adapters/redis";
+import { DEFAULT_REDIS_SERVER_SETTINGS } from "../../components/stores/redis";
 import type { StoreConnection } from "../../components/core/types";
 import { copyScripts, ok, removeDir, run, storeConnection, uniqueSuffix } from "./init-support";
 import { describeAdapterContract } from "./contract/adapter-contract";
@@ -92,7 +93,7 @@ describe("redis server configuration and application user", () => {
 
   it("the run fails naming the setting when the server differs from the stack, unless the check is off", async () => {
     // The server runs allkeys-lru / everysec (previous test); the stack claims otherwise.
-    const wrong = { ...conn, options: { ...conn.options, maxmemoryPolicy: "noeviction", appendfsync: "always" } };
+    const wrong = { ...conn, server: { ...DEFAULT_REDIS_SERVER_SETTINGS, maxmemoryPolicy: "noeviction", appendfsync: "always" } };
     const failed = await run(wrong, "apply");
     expect(failed.ok).toBe(false);
     expect(failed.error).toContain('maxmemory-policy is "allkeys-lru", expected "noeviction"');
