@@ -40,7 +40,7 @@ export interface StoreModule<K extends StoreKind = StoreKind, S extends BaseStor
   /**
    * Default container memory limit in MB: measured under load inside the limit (npm run test:load,
    * every store's peak ≤ 0.9 of it) and within each engine's documented headroom rule
-   * (stacks/config/rules.ts); all six together (4032 MB) fit the 4 GiB dev budget.
+   * (stacks/config/rules.ts); all six together (4096 MB) fit the 4 GiB dev budget.
    */
   memoryMb: number;
   /** Container port applications use. */

@@ -4,7 +4,7 @@ import { commonStoreKeys, identifier, port } from "../schema";
 /** ClickHouse's pinned image (the latest patch of its line). */
 export const CLICKHOUSE_IMAGE = "clickhouse/clickhouse-server:24.8.14.39";
 /** Default container memory limit in MB (see StoreModule.memoryMb). */
-export const CLICKHOUSE_MEMORY_MB = 512;
+export const CLICKHOUSE_MEMORY_MB = 576;
 
 /** `polystore:stores.clickhouse`. */
 export const clickhouseSchema = z.strictObject({

@@ -4,7 +4,7 @@ import { commonStoreKeys, identifier, port } from "../schema";
 /** PostgreSQL's pinned image (the latest 16.x patch; the `patched-images` policy names the minimum). */
 export const POSTGRES_IMAGE = "postgres:16.15-alpine";
 /** Default container memory limit in MB (see StoreModule.memoryMb). */
-export const POSTGRES_MEMORY_MB = 320;
+export const POSTGRES_MEMORY_MB = 384;
 
 /** A session limit of the PostgreSQL application role in ms: always on (no 0), at most a day. */
 const sessionLimitMs = z.number().int().min(100).max(86_400_000);

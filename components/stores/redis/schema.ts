@@ -4,8 +4,8 @@ import { REDIS_APPENDFSYNC, REDIS_EVICTION_POLICIES, type RedisServerSettings } 
 
 /** Redis's pinned image (the latest 7.4.x patch). */
 export const REDIS_IMAGE = "redis:7.4.11-alpine";
-/** Default container memory limit in MB: maxmemory 512 is 50% of it (the fork of an AOF rewrite needs room). */
-export const REDIS_MEMORY_MB = 1024;
+/** Default container memory limit in MB: maxmemory 512 is 53% of it (the fork of an AOF rewrite needs room; the rule is at most 75%). */
+export const REDIS_MEMORY_MB = 960;
 
 /** `polystore:stores.redis`. */
 export const redisSchema = z.strictObject({

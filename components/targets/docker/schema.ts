@@ -56,7 +56,7 @@ export const dockerSchema = z.strictObject({
   bindAddress: ipAddress.default("127.0.0.1"),
   /**
    * Total memory all containers may ask for, in MB. Default 4096 (4 GiB): the six stores' defaults
-   * (4032 MB, measured by the load suite and within each engine's documented headroom).
+   * (4096 MB, measured by the load suite and within each engine's documented headroom).
    */
   memoryBudgetMb: z.number().int().min(256).default(4096),
   /** Keep the named data volumes when the stack is destroyed (they are never dropped by `pulumi up`). Default true. */

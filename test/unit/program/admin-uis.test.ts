@@ -139,9 +139,9 @@ describe("docker admin UI configuration", () => {
   it("counts the UIs in the memory budget, naming the key and what would fit", () => {
     const raw = devWithUis({}, { memoryBudgetMb: 3072 });
     const msg = fails(raw);
-    expect(msg).toContain("polystore:docker.memoryBudgetMb: the docker containers ask for 4544 MB");
+    expect(msg).toContain("polystore:docker.memoryBudgetMb: the docker containers ask for 4608 MB");
     expect(msg).toContain("adminUis.pgadmin 256, adminUis.redisCommander 128, adminUis.mongoExpress 128");
-    expect(msg).toContain("raise the budget to at least 4544");
+    expect(msg).toContain("raise the budget to at least 4608");
   });
 
   it("refuses a UI port another container publishes, an unpinned image and an unknown key, all at once", () => {

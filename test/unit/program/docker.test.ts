@@ -55,7 +55,7 @@ describe("dev stack on docker", () => {
       .filter((r) => r.type === "docker:index/container:Container")
       .reduce((s, r) => s + (r.inputs.memory as number), 0);
     expect(budget).toBe(4096);
-    expect(total).toBe(4032);
+    expect(total).toBe(4096);
     expect(total).toBeLessThanOrEqual(budget);
   });
 

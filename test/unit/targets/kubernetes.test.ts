@@ -38,7 +38,7 @@ const EXPECTED: Record<StoreKind, {
     args: ["postgres", "-c", "max_connections=100", "-c", "password_encryption=scram-sha-256"],
     env: { POSTGRES_USER: "polystore_admin", POSTGRES_DB: "app", POSTGRES_INITDB_ARGS: "--auth-host=scram-sha-256 --auth-local=scram-sha-256", PGDATA: "/var/lib/postgresql/data/pgdata" },
     health: "pg_isready -h 127.0.0.1 -U polystore_admin -d app",
-    ports: [5432], memoryMb: 320, dataPath: "/var/lib/postgresql/data", secretEnv: ["POSTGRES_PASSWORD"],
+    ports: [5432], memoryMb: 384, dataPath: "/var/lib/postgresql/data", secretEnv: ["POSTGRES_PASSWORD"],
   },
   redis: {
     image: "redis:7.4.11-alpine",
@@ -60,7 +60,7 @@ const EXPECTED: Record<StoreKind, {
     ],
     env: {},
     health: 'REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli -h 127.0.0.1 ping | grep -q PONG',
-    ports: [6379], memoryMb: 1024, dataPath: "/data", secretEnv: ["REDIS_APP_PASSWORD", "REDIS_PASSWORD"],
+    ports: [6379], memoryMb: 960, dataPath: "/data", secretEnv: ["REDIS_APP_PASSWORD", "REDIS_PASSWORD"],
   },
   mongodb: {
     image: "mongo:7.0.40",
@@ -82,7 +82,7 @@ const EXPECTED: Record<StoreKind, {
     image: "clickhouse/clickhouse-server:24.8.14.39",
     env: { CLICKHOUSE_USER: "polystore_admin", CLICKHOUSE_DB: "analytics", CLICKHOUSE_DEFAULT_ACCESS_MANAGEMENT: "1" },
     health: 'clickhouse-client --query "SELECT 1"',
-    ports: [8123, 9000], memoryMb: 512, dataPath: "/var/lib/clickhouse", secretEnv: ["CLICKHOUSE_PASSWORD"],
+    ports: [8123, 9000], memoryMb: 576, dataPath: "/var/lib/clickhouse", secretEnv: ["CLICKHOUSE_PASSWORD"],
   },
   neo4j: {
     image: "neo4j:5.26.29-community",
