@@ -22,6 +22,12 @@ export interface MemoryUsage {
   peakBytes: number;
   /** Highest working set (charge minus inactive file cache) seen by {@link MemoryCgroup.sample}; what `docker stats` and the kubelet report. */
   peakWorkingSetBytes: number;
+  /**
+   * Highest charge minus all file cache (active and inactive) seen by {@link MemoryCgroup.sample}: anonymous
+   * memory, shared memory and kernel memory, which the kernel cannot drop under pressure. What decides an OOM kill;
+   * a store that writes more data than its limit fills the rest with file cache, active or not.
+   */
+  peakUnreclaimableBytes: number;
   /** Processes the kernel's OOM killer killed inside the cgroup. */
   oomKills: number;
   /** Times the charge hit the limit (v1 memory.failcnt, v2 memory.events `max`); reclaiming cache there is normal. */
@@ -138,10 +144,13 @@ export function createMemoryCgroup(name: string, limitMb: number): MemoryCgroup 
     throw new Error(`memory cgroup ${path}: cannot create it or set its limit (${(err as Error).message}); the harness must run as root with a writable cgroup filesystem`);
   }
   let peakWorkingSet = 0;
+  let peakUnreclaimable = 0;
   const current = () => Number(read(file(h.version === 2 ? "memory.current" : "memory.usage_in_bytes")));
-  const inactiveFile = () => {
+  /** Inactive and active file cache (v1 `total_*` counts the cgroup and its children). */
+  const fileCache = () => {
     const stat = keyed(file("memory.stat"));
-    return h.version === 2 ? stat.inactive_file ?? 0 : stat.total_inactive_file ?? stat.inactive_file ?? 0;
+    const get = (name: string) => (h.version === 2 ? stat[name] ?? 0 : stat[`total_${name}`] ?? stat[name] ?? 0);
+    return { inactive: get("inactive_file"), active: get("active_file") };
   };
   const cg: MemoryCgroup = {
     version: h.version,
@@ -150,7 +159,10 @@ export function createMemoryCgroup(name: string, limitMb: number): MemoryCgroup 
     wrap: (command, args) => ({ command: "sh", args: ["-c", 'echo $$ > "$0" && exec "$@"', file("cgroup.procs"), command, ...args] }),
     sample() {
       if (!existsSync(path)) return;
-      peakWorkingSet = Math.max(peakWorkingSet, current() - inactiveFile());
+      const cur = current();
+      const cache = fileCache();
+      peakWorkingSet = Math.max(peakWorkingSet, cur - cache.inactive);
+      peakUnreclaimable = Math.max(peakUnreclaimable, cur - cache.inactive - cache.active);
     },
     startSampling(ms = 100) {
       cg.sample();
@@ -166,7 +178,7 @@ export function createMemoryCgroup(name: string, limitMb: number): MemoryCgroup 
       if (h.version === 2) {
         const events = keyed(file("memory.events"));
         const peak = existsSync(file("memory.peak")) ? Number(read(file("memory.peak"))) : Math.max(cur, peakWorkingSet);
-        return { limitBytes, currentBytes: cur, peakBytes: peak, peakWorkingSetBytes: peakWorkingSet, oomKills: events.oom_kill ?? 0, limitHits: events.max ?? 0 };
+        return { limitBytes, currentBytes: cur, peakBytes: peak, peakWorkingSetBytes: peakWorkingSet, peakUnreclaimableBytes: peakUnreclaimable, oomKills: events.oom_kill ?? 0, limitHits: events.max ?? 0 };
       }
       const oom = keyed(file("memory.oom_control"));
       return {
@@ -174,6 +186,7 @@ export function createMemoryCgroup(name: string, limitMb: number): MemoryCgroup 
         currentBytes: cur,
         peakBytes: Number(read(file("memory.max_usage_in_bytes"))),
         peakWorkingSetBytes: peakWorkingSet,
+        peakUnreclaimableBytes: peakUnreclaimable,
         oomKills: oom.oom_kill ?? 0,
         limitHits: Number(read(file("memory.failcnt"))),
       };
@@ -207,7 +220,8 @@ export function createMemoryCgroup(name: string, limitMb: number): MemoryCgroup 
 export function describeUsage(u: MemoryUsage): string {
   const mb = (b: number) => `${Math.round(b / MB)} MB`;
   return (
-    `limit ${mb(u.limitBytes)}, peak working set ${mb(u.peakWorkingSetBytes)} (${(u.peakWorkingSetBytes / u.limitBytes).toFixed(2)} of the limit), ` +
+    `limit ${mb(u.limitBytes)}, peak unreclaimable ${mb(u.peakUnreclaimableBytes)} (${(u.peakUnreclaimableBytes / u.limitBytes).toFixed(2)} of the limit), ` +
+    `peak working set ${mb(u.peakWorkingSetBytes)} (${(u.peakWorkingSetBytes / u.limitBytes).toFixed(2)}), ` +
     `peak charge incl. page cache ${mb(u.peakBytes)}, OOM kills ${u.oomKills}, limit hits ${u.limitHits}`
   );
 }

@@ -3,7 +3,7 @@
  * dev memory limit, run its workload once with the cgroup sampled, stop it and
  * remove the cgroup afterwards, and the checks every store gets — the workload
  * completed, nothing was OOM-killed, the engine is still there, the cgroup had
- * the dev container's limit, and the peak working set stayed within 0.9 of it.
+ * the dev container's limit, and its peak unreclaimable memory (charge minus file cache) stayed within 0.9 of it.
  * Store-specific checks go in `body`, reading the outcome through `run()`.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -47,7 +47,7 @@ export function describeLoad(kind: StoreKind, title: string, body: (run: () => L
 
     body(run);
 
-    it("stays within 0.9 of the limit (peak working set)", () => {
+    it("stays within 0.9 of the limit in memory the kernel cannot reclaim (charge minus file cache)", () => {
       expect(run().o.peakOverLimit).toBeLessThanOrEqual(0.9);
     });
   });
