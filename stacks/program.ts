@@ -80,6 +80,7 @@ export function definePolystore(cfg: PolystoreConfig, stack: string, opts: Progr
   const stores: PolystoreProgram["stores"] = {};
   for (const kind of kinds) {
     const s = cfg.stores[kind]!;
+    const scripts = scriptsDirOf(cfg, kind);
     stores[kind] = new StoreComponent(kind, kind, {
       settings: s,
       target: storeTargetOf(cfg, kind, infra),
@@ -88,8 +89,8 @@ export function definePolystore(cfg: PolystoreConfig, stack: string, opts: Progr
       existing: s.external,
       init: {
         enabled: cfg.initScripts.enabled,
-        scriptsDir: scriptsDirOf(cfg, kind).dir,
-        scriptsKey: scriptsDirOf(cfg, kind).key,
+        scriptsDir: scripts.dir,
+        scriptsKey: scripts.key,
         timeoutSeconds: cfg.initScripts.timeoutSeconds,
         hook: opts.init,
       },

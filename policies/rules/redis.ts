@@ -1,6 +1,7 @@
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { filled, known, label, list, must, parameters, referenced, settings, type Props } from "./util";
-import { containersOf, SERVER_SETTINGS_KEY, type ContainerView } from "./workloads";
+import { SERVER_SETTINGS_LABEL } from "../../components/core/spec";
+import { containersOf, type ContainerView } from "./workloads";
 
 const EC_RG = "aws:elasticache/replicationGroup:ReplicationGroup";
 const EC_CLUSTER = "aws:elasticache/cluster:Cluster";
@@ -185,11 +186,11 @@ export const redisEvictionPolicy: StackValidationPolicy = {
         if (typed !== undefined) {
           const mb = typed.maxmemoryMb;
           if (!(typeof mb === "number" && mb > 0)) {
-            say(`${where}server settings (${SERVER_SETTINGS_KEY}) have maxmemoryMb ${JSON.stringify(mb)}, not a positive number of MB, so Redis grows until the container is OOM-killed`, "set polystore:stores.redis.maxmemoryMb (below the container memory limit)");
+            say(`${where}server settings (${SERVER_SETTINGS_LABEL}) have maxmemoryMb ${JSON.stringify(mb)}, not a positive number of MB, so Redis grows until the container is OOM-killed`, "set polystore:stores.redis.maxmemoryMb (below the container memory limit)");
           }
           const p = typed.maxmemoryPolicy;
           if (typeof p !== "string" || !cfg.allowedPolicies.includes(p)) {
-            say(`${where}server settings (${SERVER_SETTINGS_KEY}) have maxmemoryPolicy ${JSON.stringify(p)}, not an allowed policy (allowed: ${cfg.allowedPolicies.join(", ")})`, "set polystore:stores.redis.maxmemoryPolicy to allkeys-lru, or change allowedPolicies in policy-config.json");
+            say(`${where}server settings (${SERVER_SETTINGS_LABEL}) have maxmemoryPolicy ${JSON.stringify(p)}, not an allowed policy (allowed: ${cfg.allowedPolicies.join(", ")})`, "set polystore:stores.redis.maxmemoryPolicy to allkeys-lru, or change allowedPolicies in policy-config.json");
           }
           continue;
         }

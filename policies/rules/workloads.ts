@@ -50,10 +50,8 @@ export interface ContainerView {
   serverSettings?: Record<string, unknown>;
 }
 
-/** The label (Docker) and pod annotation (Kubernetes) polystore writes a store's server settings to. */
-export const SERVER_SETTINGS_KEY = SERVER_SETTINGS_LABEL;
 
-/** The JSON object under {@link SERVER_SETTINGS_KEY}, or undefined when absent or not an object. */
+/** The JSON object under {@link SERVER_SETTINGS_LABEL}, or undefined when absent or not an object. */
 function serverSettingsOf(value: unknown): Record<string, unknown> | undefined {
   if (typeof value !== "string") return undefined;
   try {
@@ -109,7 +107,7 @@ export function containersOf(type: string, props: Props): ContainerView[] {
         health: { readiness: healthy, liveness: healthy },
         init: false,
         longRunning: true,
-        serverSettings: serverSettingsOf(labelMap(known(() => props.labels))[SERVER_SETTINGS_KEY]),
+        serverSettings: serverSettingsOf(labelMap(known(() => props.labels))[SERVER_SETTINGS_LABEL]),
       },
     ];
   }
@@ -119,7 +117,7 @@ export function containersOf(type: string, props: Props): ContainerView[] {
   if (!spec) return [];
   const templateLabels = labelMap(at(props, [...shape.path.slice(0, -1), "metadata", "labels"]) ?? at(props, ["metadata", "labels"]));
   const annotations = (at(props, [...shape.path.slice(0, -1), "metadata", "annotations"]) ?? {}) as Props;
-  const serverSettings = serverSettingsOf(known(() => annotations[SERVER_SETTINGS_KEY]));
+  const serverSettings = serverSettingsOf(known(() => annotations[SERVER_SETTINGS_LABEL]));
   const views: ContainerView[] = [];
   for (const [field, init] of [["initContainers", true], ["containers", false]] as const) {
     for (const c of list<Props>(known(() => spec[field]))) {

@@ -1,6 +1,6 @@
 import { ADMIN_UI_DEFAULTS, ADMIN_UI_TOOLS, type AdminUiTool } from "../../components/targets/docker/admin-ui-catalog";
 import { CATALOG, STORES, storeModule } from "../../components/stores";
-import { redisAwsService as redisService } from "../../components/targets/aws/redis";
+import { redisAwsService } from "../../components/targets/aws/redis";
 import { STORE_KINDS, type StoreKind, type Target } from "../../components/core/types";
 import { keyPath } from "./errors";
 import type { PolystoreConfig } from "./schema";
@@ -90,11 +90,6 @@ const dockerFits: ConfigCheck = (cfg, problems) => {
   for (const t of uis) claim(["docker", "adminUis", t, "port"], cfg.docker.adminUis[t].port);
 };
 
-/** The AWS service a Redis store on aws becomes: MemoryDB unless set, or unless AOF is off. */
-export function redisAwsService(cfg: PolystoreConfig): "memorydb" | "elasticache" {
-  return redisService({ appendonly: cfg.stores.redis?.appendonly ?? true }, cfg.stores.redis?.aws);
-}
-
 /** Stores on aws need the existing network, something allowed in, and settings the service can honour. */
 const awsNetwork: ConfigCheck = (cfg, problems) => {
   const onAws = enabledKinds(cfg).filter((k) => storeTarget(cfg, k) === "aws");
@@ -123,7 +118,7 @@ const awsNetwork: ConfigCheck = (cfg, problems) => {
 const awsRedis: ConfigCheck = (cfg, problems) => {
   const r = cfg.stores.redis;
   if (!r?.enabled || storeTarget(cfg, "redis") !== "aws") return;
-  const service = redisAwsService(cfg);
+  const service = redisAwsService(r, r.aws);
   if (service === "elasticache" && r.appendonly) {
     problems.push(
       `${keyPath(["stores", "redis", "aws", "service"])}: ElastiCache has no AOF persistence, but ${keyPath(["stores", "redis", "appendonly"])} is true; use service memorydb (every write kept in a Multi-AZ transaction log) or set appendonly: false to accept losing writes since the last snapshot`,
