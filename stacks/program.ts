@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { StoreConnection, StoreKind } from "../components/core/types";
+import type { ManagedFact } from "../components/core/managed";
 import { connectionSecretsParent, SINKS, type SinkResult, type SinkStore } from "../components/secrets";
 import { StoreComponent } from "../components/stores/component";
 import type { InitHook } from "../components/stores/store";
@@ -23,8 +24,11 @@ export interface PolystoreProgram {
   adminUis?: DockerAdminUis;
   sinks: SinkResult[];
   outputs: {
-    /** Non-secret summary: target, host, port, database per store. */
-    stores: pulumi.Output<Record<string, { target: string; host: string; port: number; database: string }>>;
+    /**
+     * Non-secret summary: target, host, port, database per store, and on target aws the managed
+     * resource `npm run backup` snapshots (components/core/managed.ts).
+     */
+    stores: pulumi.Output<Record<string, StoreSummary>>;
     /** Admin + application connections per store, for `npm run migrate` and `npm run health` (secret). */
     connections: pulumi.Output<Record<string, StoreConnection>>;
     /** Every application variable (secret). */
@@ -32,6 +36,15 @@ export interface PolystoreProgram {
     /** Where each store's connection secret was written. */
     connectionSecrets: pulumi.Output<Array<{ sink: string; stores: string[]; location: string }>>;
   };
+}
+
+/** One store in the stack output `stores` (read by `npm run backup`: components/init/stores-output.ts). */
+export interface StoreSummary {
+  target: string;
+  host: string;
+  port: number;
+  database: string;
+  managed?: ManagedFact;
 }
 
 /** Tags for everything that takes tags. */
@@ -122,10 +135,13 @@ export function definePolystore(cfg: PolystoreConfig, stack: string, opts: Progr
     sinks,
     outputs: {
       stores: pulumi
-        .all(list.map((s) => pulumi.all([s.host, s.port, s.database])))
+        .all(list.map((s) => pulumi.all([s.host, s.port, s.database, s.managed])))
         .apply((rows) =>
           Object.fromEntries(
-            rows.map(([host, port, database], i) => [kinds[i], { target: storeTarget(cfg, kinds[i]), host, port, database }]),
+            rows.map(([host, port, database, managed], i): [string, StoreSummary] => [
+              kinds[i]!,
+              { target: storeTarget(cfg, kinds[i]!), host, port, database, ...(managed ? { managed } : {}) },
+            ]),
           ),
         ),
       connections: pulumi.secret(pulumi.all(list.map((s) => s.connection)).apply((cs) => Object.fromEntries(cs.map((c) => [c.kind, c])))),

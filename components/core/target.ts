@@ -3,6 +3,7 @@ import type { StoreIdentity } from "./identity";
 import type { StoreSpec } from "./spec";
 
 export type { StoreIdentity } from "./identity";
+import type { ManagedFactInput } from "./managed";
 import type { Credentials, StoreConnection, StoreKind, Target } from "./types";
 
 /**
@@ -46,6 +47,12 @@ export interface RenderedStore {
    * from inside the network instead).
    */
   init?: "local" | "target" | "none";
+  /**
+   * A managed service's own resource (RDS instance, DocumentDB cluster, ElastiCache replication
+   * group, MemoryDB cluster, OpenSearch domain): what `npm run backup` snapshots through the cloud's
+   * API. Not secret; exported in the stack output `stores`.
+   */
+  managed?: ManagedFactInput;
 }
 
 /** One store's init scripts, as the store component hands them to a target that runs them itself. */

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Credentials, StoreConnection, StoreKind } from "../core/types";
+import type { ManagedFact } from "../core/managed";
 import { storeModule } from "./index";
 import { createStore, type StoreArgs, type StoreOutputs } from "./store";
 
@@ -18,6 +19,7 @@ export class StoreComponent<K extends StoreKind = StoreKind> extends pulumi.Comp
   public readonly env: pulumi.Output<Record<string, string>>;
   public readonly connectionUrl: pulumi.Output<string>;
   public readonly init?: pulumi.Resource;
+  public readonly managed?: pulumi.Output<ManagedFact>;
 
   constructor(kind: K, name: string, args: StoreArgs<K>, opts?: pulumi.ComponentResourceOptions) {
     super(storeModule(kind).componentType, name, {}, opts);
@@ -32,6 +34,7 @@ export class StoreComponent<K extends StoreKind = StoreKind> extends pulumi.Comp
     this.env = out.env;
     this.connectionUrl = out.connectionUrl;
     this.init = out.init;
+    this.managed = out.managed;
     this.registerOutputs({
       host: this.host,
       port: this.port,

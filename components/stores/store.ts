@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createIdentity } from "../core/identity";
 import type { Credentials, StoreConnection, StoreKind } from "../core/types";
 import type { RenderedStore, StoreTarget } from "../core/target";
+import type { ManagedFact, ManagedFactInput } from "../core/managed";
 import { appEnv, storeModule, type StoreSettingsByKind } from "./index";
 
 /** Runs a store's init scripts from the machine running Pulumi once it is ready (components/init). */
@@ -70,6 +71,23 @@ export interface StoreOutputs {
   connectionUrl: pulumi.Output<string>;
   /** The init-scripts resource (a local run or the target's own, e.g. a Kubernetes Job). */
   init?: pulumi.Resource;
+  /** The managed service's resource the backup CLI snapshots (target aws; not secret). */
+  managed?: pulumi.Output<ManagedFact>;
+}
+
+/** A renderer's managed fact resolved into one output (undefined when the target manages nothing). */
+export function managedFact(m: ManagedFactInput | undefined): pulumi.Output<ManagedFact> | undefined {
+  if (!m) return undefined;
+  const repo = m.snapshotRepository;
+  return pulumi
+    .all([m.id, m.region, m.arn, repo?.bucket ?? "", repo?.roleArn ?? ""])
+    .apply(([id, region, arn, bucket, roleArn]): ManagedFact => ({
+      service: m.service,
+      id,
+      region,
+      arn,
+      ...(repo ? { snapshotRepository: { name: repo.name, bucket, roleArn } } : {}),
+    }));
 }
 
 /**
@@ -146,5 +164,6 @@ export function createStore<K extends StoreKind>(kind: K, name: string, args: St
     env,
     connectionUrl: pulumi.secret(env.apply((v) => v[mod.urlVar]!)),
     init,
+    managed: managedFact(rendered.managed),
   };
 }

@@ -133,6 +133,9 @@ function observeRegistrations(observer: RegistrationObserver): void {
   };
 }
 
+/** The region mocked AWS resources report when they set none (the provider's default). */
+export const MOCK_AWS_REGION = "us-east-1";
+
 /**
  * The computed outputs programs read from cloud and cluster resources
  * (endpoints, names the provider would generate), derived from the logical
@@ -140,17 +143,21 @@ function observeRegistrations(observer: RegistrationObserver): void {
  */
 export function computedOutputs(type: string, name: string, state: Record<string, unknown>): Record<string, unknown> {
   const host = `${name}.mock.internal`;
+  // The provider's region when the resource sets none (every AWS resource reports its region).
+  const region = state.region ?? MOCK_AWS_REGION;
   switch (type) {
     case "aws:rds/instance:Instance":
-      return { address: host, endpoint: `${host}:${state.port ?? 5432}`, port: state.port ?? 5432 };
+      return { address: host, endpoint: `${host}:${state.port ?? 5432}`, port: state.port ?? 5432, identifier: state.identifier ?? `${name}-mock`, region };
     case "aws:elasticache/replicationGroup:ReplicationGroup":
-      return { primaryEndpointAddress: `master.${host}`, readerEndpointAddress: `replica.${host}`, port: state.port ?? 6379 };
+      return { primaryEndpointAddress: `master.${host}`, readerEndpointAddress: `replica.${host}`, port: state.port ?? 6379, replicationGroupId: state.replicationGroupId ?? `${name}-mock`, region };
     case "aws:memorydb/cluster:Cluster":
-      return { clusterEndpoints: [{ address: `clustercfg.${host}`, port: state.port ?? 6379 }], name: state.name ?? name };
+      return { clusterEndpoints: [{ address: `clustercfg.${host}`, port: state.port ?? 6379 }], name: state.name ?? name, region };
     case "aws:docdb/cluster:Cluster":
-      return { endpoint: host, readerEndpoint: `ro.${host}`, port: state.port ?? 27017 };
+      return { endpoint: host, readerEndpoint: `ro.${host}`, port: state.port ?? 27017, clusterIdentifier: state.clusterIdentifier ?? `${name}-mock`, region };
     case "aws:opensearch/domain:Domain":
-      return { endpoint: `vpc-${state.domainName ?? name}.mock.es.amazonaws.com`, domainName: state.domainName ?? name };
+      return { endpoint: `vpc-${state.domainName ?? name}.mock.es.amazonaws.com`, domainName: state.domainName ?? name, region };
+    case "aws:s3/bucket:Bucket":
+      return { bucket: state.bucket ?? `${state.bucketPrefix ?? `${name}-`}mock`, region };
   }
   // Names the providers would generate when none is given (parameter groups, ACLs, subnet groups...).
   if (type.startsWith("aws:") && state.name === undefined) return { name: `${name}-mock` };

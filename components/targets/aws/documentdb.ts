@@ -109,5 +109,6 @@ export function renderDocumentDb(ctx: StoreRenderInput, infra: AwsInfra, s: Mong
     // DocumentDB keeps every user in `admin` and has no retryable writes.
     options: { authSource: "admin", retryWrites: "false", service: "documentdb" },
     init: infra.config.initScripts === "local" ? "local" : "none",
+    managed: { service: "docdb", id: cluster.clusterIdentifier, region: cluster.region, arn: cluster.arn },
   };
 }

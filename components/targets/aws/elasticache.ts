@@ -118,5 +118,6 @@ export function renderElastiCacheRedis(ctx: StoreRenderInput, infra: AwsInfra, s
     ready: [rg],
     options: managedRedisOptions({ service: "elasticache" }),
     init: infra.config.initScripts === "local" ? "local" : "none",
+    managed: { service: "elasticache", id: rg.replicationGroupId, region: rg.region, arn: rg.arn },
   };
 }

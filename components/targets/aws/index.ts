@@ -17,6 +17,7 @@ export { renderElastiCacheRedis } from "./elasticache";
 export { renderMemoryDbRedis } from "./memorydb";
 export { renderDocumentDb, docdbMasterUsername, DOCDB_PORT } from "./documentdb";
 export { renderOpenSearch, OPENSEARCH_PORT, OPENSEARCH_TLS_POLICY, OPENSEARCH_MASTER_USER } from "./opensearch";
+export { renderSnapshotRepository, snapshotRolePolicy, OPENSEARCH_SNAPSHOT_REPOSITORY } from "./snapshot-repository";
 export * from "./schema";
 
 /**

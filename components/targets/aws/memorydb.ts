@@ -103,5 +103,6 @@ export function renderMemoryDbRedis(ctx: StoreRenderInput, infra: AwsInfra, s: R
     admin: secretCredentials(adminName, adminPassword),
     options: managedRedisOptions({ service: "memorydb", clusterMode: "true" }),
     init: infra.config.initScripts === "local" ? "local" : "none",
+    managed: { service: "memorydb", id: cluster.name, region: cluster.region, arn: cluster.arn },
   };
 }

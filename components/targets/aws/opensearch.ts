@@ -6,6 +6,7 @@ import type { ElasticsearchSettings } from "../../stores";
 import type { RenderedStore, StoreRenderInput } from "../../core/target";
 import type { AwsElasticsearchConfig } from "./schema";
 import { awsName, prodDefault, storeSecurityGroup, storeTags } from "./network";
+import { OPENSEARCH_SNAPSHOT_REPOSITORY, renderSnapshotRepository } from "./snapshot-repository";
 import type { AwsInfra } from "./network";
 
 /** OpenSearch Service domains in a VPC answer HTTPS on 443. */
@@ -25,7 +26,8 @@ export const OPENSEARCH_MASTER_USER = "polystore_admin";
  * password (the store's admin identity is overridden with it). The domain
  * policy lets any principal send HTTP requests: access is decided by
  * fine-grained access control (users and roles) and the security group.
- * In production: 2 data nodes over two AZs (zone awareness).
+ * In production: 2 data nodes over two AZs (zone awareness). Manual snapshots (`npm run backup`)
+ * go to the store's own S3 bucket through a role the domain assumes (./snapshot-repository.ts).
  */
 export function renderOpenSearch(ctx: StoreRenderInput, infra: AwsInfra, s: ElasticsearchSettings, a: AwsElasticsearchConfig): RenderedStore {
   const prod = infra.config.production;
@@ -91,6 +93,8 @@ export function renderOpenSearch(ctx: StoreRenderInput, infra: AwsInfra, s: Elas
     opts,
   );
 
+  const snapshots = renderSnapshotRepository(ctx, infra);
+
   return {
     host: domain.endpoint,
     port: OPENSEARCH_PORT,
@@ -99,5 +103,12 @@ export function renderOpenSearch(ctx: StoreRenderInput, infra: AwsInfra, s: Elas
     admin: secretCredentials(OPENSEARCH_MASTER_USER, masterPassword),
     options: { flavor: "opensearch" },
     init: infra.config.initScripts === "local" ? "local" : "none",
+    managed: {
+      service: "opensearch",
+      id: domain.domainName,
+      region: domain.region,
+      arn: domain.arn,
+      snapshotRepository: { name: OPENSEARCH_SNAPSHOT_REPOSITORY, bucket: snapshots.bucket.bucket, roleArn: snapshots.role.arn },
+    },
   };
 }

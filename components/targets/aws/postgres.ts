@@ -126,5 +126,6 @@ export function renderRdsPostgres(ctx: StoreRenderInput, infra: AwsInfra, s: Pos
     tls: true,
     ready: [db],
     init: infra.config.initScripts === "local" ? "local" : "none",
+    managed: { service: "rds", id: db.identifier, region: db.region, arn: db.arn },
   };
 }

@@ -285,7 +285,16 @@ describe("aws target: Elasticsearch on OpenSearch Service", () => {
 
 describe("aws target: tags, secrets, init", () => {
   it("tags everything that takes tags with project, stack, store, owner and cost centre", () => {
-    const untaggable = ["secretVersion:SecretVersion", "domainPolicy:DomainPolicy", "rolePolicyAttachment:RolePolicyAttachment"];
+    // S3 bucket settings and inline role policies take no tags (the bucket and the role they belong to do).
+    const untaggable = [
+      "secretVersion:SecretVersion",
+      "domainPolicy:DomainPolicy",
+      "rolePolicyAttachment:RolePolicyAttachment",
+      "rolePolicy:RolePolicy",
+      "bucketPublicAccessBlock:BucketPublicAccessBlock",
+      "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+      "bucketVersioning:BucketVersioning",
+    ];
     const awsResources = review.registered.filter((r) => r.type.startsWith("aws:") && !untaggable.some((t) => r.type.endsWith(t)));
     expect(awsResources.length).toBeGreaterThanOrEqual(20);
     for (const r of awsResources) {
