@@ -6,10 +6,15 @@
  * terminal), restores store by store (each keeps its old data until the new is
  * loaded and counted), then verifies counts and ledgers against the manifest,
  * prints a table and exits 1 on any mismatch. --verify-only stops after the
- * archive checks. Exit codes: stacks/cli/exit.ts.
+ * archive checks. A managed backup (`<id>.managed.json`, target aws) is restored BESIDE the live
+ * resources (stacks/backup/managed.ts), then the archive of the same id, if any, as above.
+ * Exit codes: stacks/cli/exit.ts.
  */
-import { planRestore, type RestorePlan } from "../../components/backup/engine";
+import { listArchives, planRestore, type RestorePlan } from "../../components/backup/engine";
 import { ID_PATTERN } from "../../components/backup/archive";
+import { DEFAULT_WAIT_MINUTES } from "../../components/backup/managed/wait";
+import type { StoreKind } from "../../components/core/types";
+import { managedRecord, restoreManaged, type ManagedDeps } from "./managed";
 import { CliUsageError, EXIT, wantsHelp } from "../cli/exit";
 import { archiveDir, commonProblems, parseCommandLine, CONNECTION_USAGE, loadConnections, processIO, report, restoreAndVerify, selectStores, type CliIO } from "./common";
 
@@ -18,25 +23,39 @@ export const RESTORE_USAGE = `usage: npm run restore -- --stack <name> <id> [--s
 ${CONNECTION_USAGE}
   --yes                   do not ask (required when stdin is not a terminal)
   --force                 replace stores that hold data (refused otherwise)
-  --verify-only           check the archive (checksums, manifest, stack) and print its counts; restore nothing`;
+  --verify-only           check the archive (checksums, manifest, stack) and print its counts; restore nothing
+  --wait-minutes <n>      aws: how long to wait for each resource restored beside the live one (default ${DEFAULT_WAIT_MINUTES})`;
 
-export async function restoreMain(argv: string[], io: CliIO = processIO): Promise<number> {
+export async function restoreMain(argv: string[], io: CliIO = processIO, deps: ManagedDeps = {}): Promise<number> {
   if (wantsHelp(argv)) {
     io.out(`${RESTORE_USAGE}\n`);
     return EXIT.ok;
   }
   let plan: RestorePlan | undefined;
   try {
-    const { values: v, positionals } = parseCommandLine(argv, { yes: { type: "boolean" }, force: { type: "boolean" }, "verify-only": { type: "boolean" } });
+    const { values: v, positionals } = parseCommandLine(argv, { yes: { type: "boolean" }, force: { type: "boolean" }, "verify-only": { type: "boolean" }, "wait-minutes": { type: "string" } });
     const problems: string[] = [];
     const id = positionals[0];
     if (!id) problems.push("missing <id> (see npm run backup -- list)");
     else if (!ID_PATTERN.test(id)) problems.push(`<id> ${id}: expected YYYYMMDD_HHMMSS`);
     if (positionals.length > 1) problems.push(`unexpected argument(s): ${positionals.slice(1).join(" ")}`);
     const stores = commonProblems(v, problems);
+    const waitMinutes = v["wait-minutes"] === undefined ? DEFAULT_WAIT_MINUTES : Number(v["wait-minutes"]);
+    if (!Number.isInteger(waitMinutes) || waitMinutes < 1) problems.push(`--wait-minutes ${v["wait-minutes"]}: expected a whole number of minutes, at least 1`);
     if (problems.length) throw new CliUsageError(problems.join("\n"));
     const stack = v.stack!;
-    plan = await planRestore(archiveDir(stack, v.to), id!, stack, stores);
+    const dir = archiveDir(stack, v.to);
+    const managed = managedRecord(dir, id!, stack);
+    let archived = stores;
+    if (managed) {
+      const hasArchive = listArchives(dir).some((a) => a.id === id);
+      const mine = (stores ?? (Object.keys(managed.stores) as StoreKind[])).filter((k) => managed.stores[k] || !hasArchive);
+      const opts = { stack, yes: v.yes ?? false, verifyOnly: v["verify-only"] ?? false, waitMinutes };
+      const code = mine.length ? await restoreManaged(managed, mine, opts, io, deps) : 0;
+      archived = stores?.filter((k) => !managed.stores[k]);
+      if (code !== 0 || !hasArchive || (stores && !archived?.length)) return code;
+    }
+    plan = await planRestore(dir, id!, stack, archived);
     const manifest = plan.archive.manifest;
     if (v["verify-only"]) {
       io.out(`archive ${plan.archive.path}: manifest and ${plan.stores.length} store(s) check out (sha256 of every part)\n`);
