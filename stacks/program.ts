@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { StoreConnection, StoreKind } from "../components/core/types";
-import type { ManagedFact } from "../components/core/managed";
+import type { StoreSummary } from "../components/core/managed";
 import { connectionSecretsParent, SINKS, type SinkResult, type SinkStore } from "../components/secrets";
 import { StoreComponent } from "../components/stores/component";
 import type { InitHook } from "../components/stores/store";
@@ -36,15 +36,6 @@ export interface PolystoreProgram {
     /** Where each store's connection secret was written. */
     connectionSecrets: pulumi.Output<Array<{ sink: string; stores: string[]; location: string }>>;
   };
-}
-
-/** One store in the stack output `stores` (read by `npm run backup`: components/init/stores-output.ts). */
-export interface StoreSummary {
-  target: string;
-  host: string;
-  port: number;
-  database: string;
-  managed?: ManagedFact;
 }
 
 /** Tags for everything that takes tags. */

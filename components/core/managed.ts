@@ -30,6 +30,15 @@ export interface ManagedFact {
   snapshotRepository?: { name: string; bucket: string; roleArn: string };
 }
 
+/** One store in the stack output `stores` (non-secret; `npm run backup` reads it: components/init/stores-output.ts). */
+export interface StoreSummary {
+  target: string;
+  host: string;
+  port: number;
+  database: string;
+  managed?: ManagedFact;
+}
+
 /** {@link ManagedFact} as a renderer returns it: values may still be Pulumi outputs. */
 export interface ManagedFactInput {
   service: ManagedService;

@@ -5,18 +5,11 @@
  * `npm run backup` uses it to tell managed stores (snapshotted through the cloud's API) from the rest.
  */
 import { spawn } from "node:child_process";
-import { MANAGED_SERVICES, type ManagedFact } from "../core/managed";
+import { MANAGED_SERVICES, type StoreSummary } from "../core/managed";
 import { STORE_KINDS, type StoreKind } from "../core/types";
 import { ConnectionSourceNotReady, NO_PULUMI_CLI, notReadyHint, pulumiCommand } from "./connections";
 
-/** One store of the output. */
-export interface StoreSummary {
-  target: string;
-  host: string;
-  port: number;
-  database: string;
-  managed?: ManagedFact;
-}
+export type { StoreSummary };
 export type StoresOutput = Partial<Record<StoreKind, StoreSummary>>;
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;

@@ -16,6 +16,7 @@ import { listManagedRuns, managedSummary, readManagedManifest } from "../../comp
 import { pruneManaged } from "../../components/backup/managed/prune";
 import { runManagedBackup } from "../../components/backup/managed/run";
 import type { ManagedTarget } from "../../components/backup/managed/types";
+import type { StoreKind } from "../../components/core/types";
 import { DEFAULT_WAIT_MINUTES } from "../../components/backup/managed/wait";
 import { PROJECT_ROOT } from "../../components/init/project-root";
 import { CliUsageError, EXIT, wantsHelp } from "../cli/exit";
@@ -106,7 +107,7 @@ export async function backupMain(argv: string[], io: CliIO = processIO, deps: Ma
 }
 
 /** Managed snapshots, then the dump of the other stores, under one id; prune only when all succeeded. */
-async function mixedRun(managed: ManagedTarget[], dumped: string[], o: { stack: string; dir: string; keepDays: number; waitMinutes: number; connections?: string }, io: CliIO, deps: ManagedDeps): Promise<number> {
+async function mixedRun(managed: ManagedTarget[], dumped: StoreKind[], o: { stack: string; dir: string; keepDays: number; waitMinutes: number; connections?: string }, io: CliIO, deps: ManagedDeps): Promise<number> {
   const log = (m: string) => io.err(`${m}\n`);
   const id = await freshId(o.dir);
   const run = await runManagedBackup(managed, { stack: o.stack, dir: o.dir, id, waitMinutes: o.waitMinutes, polystoreVersion: polystoreVersion(PROJECT_ROOT), log, deps: deps.adapters, clock: deps.clock });
@@ -115,8 +116,8 @@ async function mixedRun(managed: ManagedTarget[], dumped: string[], o: { stack: 
   const failures = run.failures.map((f) => f.message);
   if (dumped.length) {
     try {
-      const conns = await loadConnections(o.stack, o.connections);
-      const kinds = selectStores(conns, dumped as never);
+      const conns = deps.connections ? await deps.connections(o.stack) : await loadConnections(o.stack, o.connections);
+      const kinds = selectStores(conns, dumped);
       const { path, manifest } = await runBackup(conns, { stack: o.stack, dir: o.dir, stores: kinds, projectRoot: PROJECT_ROOT, id, log });
       printArchive(io, path, manifest);
     } catch (err) {

@@ -8,6 +8,7 @@ import { existsSync } from "node:fs";
 import type { StoreKind } from "../../components/core/types";
 import { STORE_KINDS } from "../../components/core/types";
 import { storesFromStack, type StoresOutput } from "../../components/init/stores-output";
+import type { Connections } from "../../components/init/connections";
 import { PROJECT_ROOT } from "../../components/init/project-root";
 import { managedManifestPath, readManagedManifest, type ManagedManifest } from "../../components/backup/managed/manifest";
 import { managedRestoreProblems, restoreManagedBeside } from "../../components/backup/managed/restore";
@@ -20,6 +21,8 @@ import type { CliIO } from "./common";
 /** What the tests replace: the stack output, the AWS HTTP layer, the clock. */
 export interface ManagedDeps {
   storesOutput?(stack: string): Promise<StoresOutput>;
+  /** The connections of the stores dumped beside the managed ones (default: --connections or the stack's output). */
+  connections?(stack: string): Promise<Connections>;
   adapters?: AdapterDeps;
   clock?: Clock;
 }

@@ -17,6 +17,9 @@ export const DEFAULT_WAIT_MINUTES = 60;
 /** Seconds between two polls. */
 export const POLL_SECONDS = 15;
 
+/** How long a snapshot or resource just asked for may be unknown to the service's describe call. */
+export const MISSING_GRACE_MS = 60_000;
+
 /** The wait ran out; the operation goes on in AWS. */
 export class WaitTimeoutError extends Error {
   constructor(message: string) {
@@ -40,10 +43,13 @@ export interface WaitOptions<S extends { state: ManagedState; detail?: string }>
  * `missing`, or when `timeoutMinutes` pass (the message names `what` and says it goes on in AWS).
  */
 export async function waitUntilAvailable<S extends { state: ManagedState; detail?: string }>(o: WaitOptions<S>): Promise<S> {
-  const deadline = o.clock.now() + o.timeoutMinutes * 60_000;
+  const start = o.clock.now();
+  const deadline = start + o.timeoutMinutes * 60_000;
   let last = "";
   for (;;) {
-    const s = await o.poll();
+    let s = await o.poll();
+    // Just created, the service may not list it yet (eventually consistent APIs): pending for a minute.
+    if (s.state === "missing" && o.clock.now() - start < MISSING_GRACE_MS) s = { ...s, state: "creating", detail: "not listed yet" };
     const word = `${s.state}${s.detail && s.detail !== s.state ? ` (${s.detail})` : ""}`;
     if (word !== last) o.log(`${o.what}: ${word}`);
     last = word;

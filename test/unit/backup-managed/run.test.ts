@@ -145,4 +145,18 @@ describe("backup run on aws: the managed services' own snapshots", () => {
       'postgres: RDS DB instance "postgres-db-1" does not exist in eu-west-1 (DBInstanceNotFound); the stack output "stores" may be stale (run pulumi refresh / pulumi up) or name another region',
     );
   });
+
+  it("a mixed stack: the aws store gets its snapshot, the kubernetes store is dumped under the same id; its failure is named and the snapshot stays recorded", async () => {
+    servicesOk();
+    const out = storesOutput();
+    const conns = {
+      clickhouse: { kind: "clickhouse" as const, host: "127.0.0.1", port: 1, tls: false, database: "app", admin: { user: "admin", password: "s3cret-admin" }, app: { user: "app", password: "s3cret-app" } },
+    };
+    const r = await cli(backupMain, ["run", "--stack", "prod", "--store", "postgres", "--store", "clickhouse", "--to", dir], { storesOutput: async () => out, connections: async () => conns, clock: fakeClock() });
+    expect(r.code).toBe(1);
+    expect(r.out).toContain(`backup ${ID} of stack prod: managed snapshots recorded in ${dir}/${ID}.managed.json\n  postgres      rds ${PG_SNAP}: available; postgres 16.4`);
+    expect(r.err).toContain(`backup ${ID}: 1 store(s) failed; the others are recorded (nothing pruned):\nclickhouse (dump): clickhouse at 127.0.0.1:1 is not up`);
+    expect(r.err + r.out).not.toContain("s3cret");
+    expect(Object.keys(readManagedManifest(`${dir}/${ID}.managed.json`).stores)).toEqual(["postgres"]);
+  });
 });
