@@ -52,7 +52,7 @@ export async function backupMain(argv: string[], io: CliIO = processIO): Promise
       return EXIT.ok;
     }
 
-    const conns = await loadConnections(stack, v.connections);
+    const conns = await loadConnections(stack, v);
     const kinds = selectStores(conns, stores);
     const log = (m: string) => io.err(`${m}\n`);
     const { path, manifest } = await runBackup(conns, { stack, dir, stores: kinds, projectRoot: PROJECT_ROOT, log });
