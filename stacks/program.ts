@@ -5,6 +5,7 @@ import { connectionSecretsParent, SINKS, type SinkResult, type SinkStore } from 
 import { StoreComponent } from "../components/stores/component";
 import type { InitHook } from "../components/stores/store";
 import { awsTarget, dockerTarget, externalTarget, kubernetesTarget, StackInfra, type StoreTarget } from "../components/targets";
+import { KubernetesBackups } from "../components/targets/kubernetes";
 import { kubernetesStoreSchema } from "../components/targets/kubernetes/schema";
 import { DockerAdminUis } from "../components/targets/docker/admin-uis";
 import { ADMIN_UI_DEFAULTS } from "../components/targets/docker/admin-ui-catalog";
@@ -22,6 +23,8 @@ export interface PolystoreProgram {
   stores: Partial<Record<StoreKind, StoreComponent>>;
   /** The docker admin UIs, when `polystore:docker.adminUis.enabled`. */
   adminUis?: DockerAdminUis;
+  /** The scheduled in-cluster backups, when a store runs on kubernetes and `polystore:kubernetes.backup.enabled`. */
+  kubernetesBackups?: KubernetesBackups;
   sinks: SinkResult[];
   outputs: {
     /**
@@ -102,6 +105,15 @@ export function definePolystore(cfg: PolystoreConfig, stack: string, opts: Progr
   }
 
   const adminUis = createAdminUis(cfg, stack, tags, stores, infra);
+  const onK8s = kinds.filter((k) => storeTarget(cfg, k) === "kubernetes");
+  const kubernetesBackups =
+    onK8s.length && (cfg.kubernetes?.backup.enabled ?? true)
+      ? new KubernetesBackups(
+          "backups",
+          { infra: infra.kubernetes(), connections: onK8s.map((kind) => ({ kind, connection: stores[kind]!.connection })), dependsOn: onK8s.map((k) => stores[k]!) },
+          { parent: infra.kubernetes().parent },
+        )
+      : undefined;
   const extraEnv = adminUis ? [{ title: "admin UIs (docker.adminUis)", vars: adminUis.env }] : [];
   const sinkStores: SinkStore[] = kinds.map((kind) => ({ kind, target: storeTarget(cfg, kind), env: stores[kind]!.env }));
   let parent: pulumi.Resource | undefined;
@@ -123,6 +135,7 @@ export function definePolystore(cfg: PolystoreConfig, stack: string, opts: Progr
   return {
     stores,
     adminUis,
+    kubernetesBackups,
     sinks,
     outputs: {
       stores: pulumi

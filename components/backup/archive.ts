@@ -5,10 +5,14 @@
  * looks complete. Checked on the way in: tar integrity, manifest shape, stack,
  * and each part's sha256.
  */
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { createHash } from "node:crypto";
+import { chmodSync, createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { dirname, isAbsolute, join, normalize, resolve, sep } from "node:path";
+import { pipeline } from "node:stream/promises";
+import { createGunzip, createGzip } from "node:zlib";
+import { once } from "node:events";
+import { Header as TarHeader, Parser as TarParser, Pax as TarPax, type ReadEntry } from "tar";
 import { STORE_KINDS, type StoreKind } from "../core/types";
-import { runTool, sha256File } from "./tools";
 import type { StoreManifest } from "./types";
 
 export const MANIFEST_FORMAT = "polystore-backup/1";
@@ -46,16 +50,67 @@ export function idTime(id: string): Date | undefined {
 
 export const archivePath = (dir: string, id: string) => join(dir, `${id}.tar.gz`);
 
-/** Packs `workDir` (manifest.json + store folders) into `<dir>/<id>.tar.gz`, mode 0600. */
-export async function packArchive(workDir: string, dir: string, id: string): Promise<string> {
+/** A file to put in an archive: its path inside the archive and where it is on disk. */
+export interface ArchiveEntry {
+  path: string;
+  file: string;
+}
+
+/** Checksum and size of each part, keyed by its path inside the archive. */
+export type PartSums = Map<string, { sha256: string; bytes: number }>;
+
+/**
+ * Streams `entries` into `<dir>/<id>.tar.gz` (mode 0600) in one pass, hashing each part as it is
+ * read (gzip -1 in zlib's thread pool beside the hashing), then `manifest.json`, built by
+ * `manifestOf` from those checksums, as the last entry. Written as `.partial` and renamed.
+ * gzip level 1: the big parts (pg_dump's custom format, Native) compress little further.
+ */
+export async function packArchive(dir: string, id: string, entries: ArchiveEntry[], manifestOf: (sums: PartSums) => Manifest): Promise<string> {
   const final = archivePath(dir, id);
   const partial = `${final}.partial`;
-  const entries = readdirSync(workDir).sort((a, b) => (a === "manifest.json" ? -1 : b === "manifest.json" ? 1 : a.localeCompare(b)));
-  // gzip -1: the big parts (pg_dump -Fc, Native) are compressed already; a higher level costs time for nothing.
-  await runTool("tar", ["--use-compress-program=gzip -1", "-cf", partial, "-C", workDir, ...entries]);
-  chmodSync(partial, 0o600);
-  renameSync(partial, final);
-  return final;
+  const gzip = createGzip({ level: 1, chunkSize: 1 << 20 });
+  const written = pipeline(gzip, createWriteStream(partial, { mode: 0o600 }));
+  written.catch(() => undefined);
+  const write = async (b: Buffer) => {
+    if (!gzip.write(b)) await once(gzip, "drain");
+  };
+  const header = async (path: string, size: number) => {
+    const h = new TarHeader({ path, mode: 0o600, size, mtime: new Date(), type: "File", uid: 0, gid: 0 });
+    if (h.encode()) await write(new TarPax({ path, size, mtime: h.mtime }).encode());
+    await write(h.block!);
+  };
+  const pad = (size: number) => (size % 512 ? write(Buffer.alloc(512 - (size % 512))) : undefined);
+  try {
+    const sums: PartSums = new Map();
+    for (const e of entries) {
+      const size = statSync(e.file).size;
+      await header(e.path, size);
+      const hash = createHash("sha256");
+      let bytes = 0;
+      for await (const chunk of createReadStream(e.file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+        hash.update(chunk);
+        bytes += chunk.length;
+        await write(chunk);
+      }
+      if (bytes !== size) throw new Error(`${e.file} changed while it was archived (${size} bytes, then ${bytes})`);
+      await pad(size);
+      sums.set(e.path, { sha256: hash.digest("hex"), bytes });
+    }
+    const manifest = Buffer.from(`${JSON.stringify(manifestOf(sums), null, 2)}\n`);
+    await header("manifest.json", manifest.length);
+    await write(manifest);
+    await pad(manifest.length);
+    gzip.end(Buffer.alloc(1024));
+    await written;
+    chmodSync(partial, 0o600);
+    renameSync(partial, final);
+    return final;
+  } catch (err) {
+    gzip.destroy();
+    await written.catch(() => undefined);
+    rmSync(partial, { force: true });
+    throw err;
+  }
 }
 
 /** Archives in `dir`, newest first. */
@@ -86,8 +141,9 @@ export async function openArchive(dir: string, id: string, stack: string | undef
   const work = mkdtempSync(join(tmpRoot, `.restore-${id}-`));
   const remove = () => rmSync(work, { recursive: true, force: true });
   try {
+    let sums: Map<string, string>;
     try {
-      await runTool("tar", ["-xzf", path, "-C", work]);
+      sums = await extractArchive(path, work);
     } catch (err) {
       throw new ArchiveError(`archive ${path} is corrupt or truncated: ${(err as Error).message}`);
     }
@@ -102,12 +158,9 @@ export async function openArchive(dir: string, id: string, stack: string | undef
         continue;
       }
       for (const part of s.parts) {
-        const file = join(work, part.path);
-        if (!existsSync(file)) problems.push(`${kind}: part ${part.path} is missing from archive ${path}`);
-        else {
-          const sum = await sha256File(file);
-          if (sum !== part.sha256) problems.push(`${kind}: part ${part.path} fails its checksum (manifest sha256 ${part.sha256.slice(0, 12)}…, file ${sum.slice(0, 12)}…); the archive was altered or damaged`);
-        }
+        const sum = sums.get(part.path);
+        if (sum === undefined) problems.push(`${kind}: part ${part.path} is missing from archive ${path}`);
+        else if (sum !== part.sha256) problems.push(`${kind}: part ${part.path} fails its checksum (manifest sha256 ${part.sha256.slice(0, 12)}…, file ${sum.slice(0, 12)}…); the archive was altered or damaged`);
       }
     }
     if (problems.length) throw new ArchiveError(problems.join("\n"));
@@ -116,6 +169,76 @@ export async function openArchive(dir: string, id: string, stack: string | undef
     remove();
     throw err;
   }
+}
+
+/**
+ * Unpacks a `.tar.gz` into `into` in one pass, hashing every file as it is written (gunzip in
+ * zlib's thread pool, the tar stream parsed here): no second read of the parts for their checksums.
+ * Only plain files and folders under `into` are accepted. Resolves with path → sha256.
+ */
+export async function extractArchive(file: string, into: string): Promise<Map<string, string>> {
+  const sums = new Map<string, string>();
+  const writes: Promise<void>[] = [];
+  const open: Array<{ path: string; out: ReturnType<typeof createWriteStream>; ended: boolean }> = [];
+  const parser = new TarParser({ strict: true });
+  let bad: Error | undefined;
+  const fail = (err: Error) => {
+    bad ??= err;
+    parser.abort(err);
+  };
+  parser.on("entry", (entry: ReadEntry) => {
+    const rel = normalize(entry.path).replace(/\/+$/, "");
+    const dest = resolve(into, rel);
+    if (isAbsolute(entry.path) || rel.startsWith("..") || (dest !== into && !dest.startsWith(`${into}${sep}`))) {
+      entry.resume();
+      return fail(new Error(`entry ${entry.path} points outside the archive`));
+    }
+    if (entry.type === "Directory") {
+      mkdirSync(dest, { recursive: true, mode: 0o700 });
+      return void entry.resume();
+    }
+    if (entry.type !== "File" && entry.type !== "OldFile") {
+      entry.resume();
+      return fail(new Error(`entry ${entry.path} is a ${entry.type}, not a file`));
+    }
+    mkdirSync(dirname(dest), { recursive: true, mode: 0o700 });
+    const h = createHash("sha256");
+    const out = createWriteStream(dest, { mode: 0o600 });
+    const state = { path: entry.path, out, ended: false };
+    open.push(state);
+    writes.push(
+      new Promise<void>((ok, ko) => {
+        out.on("error", ko);
+        out.on("finish", () => {
+          sums.set(rel, h.digest("hex"));
+          ok();
+        });
+      }),
+    );
+    // One consumer does both, so no chunk can reach the hash and miss the file (or the reverse).
+    entry.on("data", (d: Buffer) => {
+      if (out.destroyed) return;
+      h.update(d);
+      if (!out.write(d)) {
+        entry.pause();
+        out.once("drain", () => entry.resume());
+      }
+    });
+    entry.on("end", () => {
+      state.ended = true;
+      out.end();
+    });
+  });
+  await pipeline(createReadStream(file, { highWaterMark: 1 << 20 }), createGunzip({ chunkSize: 1 << 20 }), parser).catch((err: Error) => fail(err));
+  const unfinished = open.filter((o) => !o.ended);
+  if (!bad && unfinished.length) bad = new Error(`the archive ends inside ${unfinished.map((o) => o.path).join(", ")}`);
+  if (bad) {
+    for (const o of open) o.out.destroy();
+    await Promise.allSettled(writes);
+    throw bad;
+  }
+  await Promise.all(writes);
+  return sums;
 }
 
 /** Reads and checks manifest.json; throws naming the archive and each bad field. */

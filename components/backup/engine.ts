@@ -3,13 +3,13 @@
  * one id per run, one archive, a manifest with counts and ledgers, and a
  * verification of the live stores against that manifest after a restore.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { StoreConnection, StoreKind } from "../core/types";
 import { errorText } from "../init/adapter";
-import { ArchiveError, archivePath, backupId, listArchives, MANIFEST_FORMAT, openArchive, type Manifest, type OpenedArchive } from "./archive";
+import { ArchiveError, archivePath, type ArchiveEntry, backupId, listArchives, MANIFEST_FORMAT, openArchive, type Manifest, type OpenedArchive } from "./archive";
 import { createBackupDriver } from "./drivers";
-import { countDifferences, sha256File } from "./tools";
+import { countDifferences } from "./tools";
 import type { BackupDriver, StoreManifest } from "./types";
 
 export type Connections = Partial<Record<StoreKind, StoreConnection>>;
@@ -73,6 +73,7 @@ export async function runBackup(conns: Connections, o: BackupOptions): Promise<{
     return await withDrivers(conns, o.stores, async (drivers) => {
       await requireUp(drivers);
       const stores: Manifest["stores"] = {};
+      const entries: ArchiveEntry[] = [];
       for (const [kind, d] of drivers) {
         const started = Date.now();
         const dir = join(work, kind);
@@ -81,18 +82,19 @@ export async function runBackup(conns: Connections, o: BackupOptions): Promise<{
         const r = await d.dump(dir, log).catch((err) => {
           throw new Error(`${kind}: backup failed: ${errorText(err, [conns[kind]!.admin.password])}`);
         });
-        const parts = await Promise.all(
-          r.files.map(async (f) => ({ path: `${kind}/${f}`, sha256: await sha256File(join(dir, f)), bytes: statSync(join(dir, f)).size })),
-        );
+        entries.push(...r.files.map((f) => ({ path: `${kind}/${f}`, file: join(dir, f) })));
         stores[kind] = {
           kind, engineVersion: r.engineVersion, ledger: await d.ledger(), method: r.method, restoreMethod: r.restoreMethod,
-          identity: `admin (${conns[kind]!.admin.user || "no user"})`, parts, counts: r.counts,
+          identity: `admin (${conns[kind]!.admin.user || "no user"})`, parts: r.files.map((f) => ({ path: `${kind}/${f}`, sha256: "", bytes: 0 })), counts: r.counts,
         };
         log(`${kind}: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       }
-      const manifest: Manifest = { format: MANIFEST_FORMAT, id, createdAt: new Date().toISOString(), polystoreVersion: polystoreVersion(o.projectRoot), stack: o.stack, stores };
-      writeFileSync(join(work, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
-      const path = await packArchive(work, o.dir, id);
+      let manifest!: Manifest;
+      const path = await packArchive(o.dir, id, entries, (sums) => {
+        for (const s of Object.values(stores)) for (const part of s!.parts) Object.assign(part, sums.get(part.path));
+        manifest = { format: MANIFEST_FORMAT, id, createdAt: new Date().toISOString(), polystoreVersion: polystoreVersion(o.projectRoot), stack: o.stack, stores };
+        return manifest;
+      });
       return { path, manifest };
     });
   } finally {

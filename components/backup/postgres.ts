@@ -67,7 +67,8 @@ export function createPostgresBackup(conn: StoreConnection): BackupDriver {
         const snapshot = String((await c.query("SELECT pg_export_snapshot() AS s")).rows[0].s);
         const counts = await countRows(c);
         const version = String((await c.query("SHOW server_version")).rows[0].server_version);
-        await runTool("pg_dump", ["-Fc", `--snapshot=${snapshot}`, "-f", join(dir, FILE), ...toolArgs(db)], { env, secrets });
+        // -Z0: the archive is gzipped as a whole; compressing the dump too cost half of pg_dump's time for a few percent of size.
+        await runTool("pg_dump", ["-Fc", "-Z0", `--snapshot=${snapshot}`, "-f", join(dir, FILE), ...toolArgs(db)], { env, secrets });
         await c.query("COMMIT");
         return {
           engineVersion: `PostgreSQL ${version}`,
@@ -85,9 +86,11 @@ export function createPostgresBackup(conn: StoreConnection): BackupDriver {
       await withClient(maintenance, (c) => c.query(`DROP DATABASE IF EXISTS ${q(staging)}`).then(() => c.query(`CREATE DATABASE ${q(staging)} TEMPLATE template0`)));
       try {
         log(`postgres: pg_restore into staging database ${staging}`);
-        await runTool("pg_restore", ["--exit-on-error", "--single-transaction", ...toolArgs(staging), file], { env, secrets });
-        await applyDatabaseLevelSql(file, staging);
-        const diff = allCountDifferences(manifest.counts, await countsOf(staging));
+        // The database-level statements are read from the dump's TOC while the data loads.
+        const databaseSql = databaseLevelSql(file, staging);
+        await Promise.all([runTool("pg_restore", ["--exit-on-error", "--single-transaction", ...toolArgs(staging), file], { env, secrets }), databaseSql]);
+        const [, counts] = await Promise.all([applyStatements(await databaseSql), countsOf(staging)]);
+        const diff = allCountDifferences(manifest.counts, counts);
         if (diff.length) throw new Error(`postgres: staging database ${staging} does not match the manifest: ${diff.join("; ")}`);
       } catch (err) {
         await withClient(maintenance, (c) => c.query(`DROP DATABASE IF EXISTS ${q(staging)} WITH (FORCE)`)).catch(() => undefined);
@@ -140,15 +143,17 @@ export function createPostgresBackup(conn: StoreConnection): BackupDriver {
 
   /**
    * Owner, GRANT/REVOKE and SET of the database itself are only in the dump's
-   * `--create` section; re-apply them to the staging database (they follow the rename).
+   * `--create` section; they are re-applied to the staging database (they follow the rename).
    */
-  async function applyDatabaseLevelSql(file: string, staging: string): Promise<void> {
+  async function databaseLevelSql(file: string, staging: string): Promise<string[]> {
     const sql = await runTool("pg_restore", ["--create", "--schema-only", "-f", "-", file], { secrets });
     const name = new RegExp(`(DATABASE\\s+)(${db}|"${db}")(\\b|\\s|;)`, "g");
-    const statements = sql
+    return sql
       .split("\n")
       .filter((l) => /^(ALTER DATABASE|GRANT .* ON DATABASE|REVOKE .* ON DATABASE)/.test(l))
       .map((l) => l.replace(name, `$1${q(staging)}$3`));
+  }
+  async function applyStatements(statements: string[]): Promise<void> {
     if (!statements.length) return;
     await withClient(maintenance, async (c) => {
       for (const s of statements) await c.query(s);

@@ -1,10 +1,8 @@
 /**
  * Small helpers shared by the backup drivers: run an external tool with its
- * secrets in the environment (never argv), checksum a file, compare counts.
+ * secrets in the environment (never argv), compare counts.
  */
 import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { errorText } from "../init/adapter";
 import type { Counts } from "./types";
 
@@ -29,17 +27,6 @@ export function runTool(cmd: string, args: readonly string[], opts: ToolRun = {}
       const tail = errorText(new Error(err.trim().split("\n").slice(-4).join(" | ")), opts.secrets ?? []);
       reject(new Error(`${cmd} failed (exit ${code ?? signal}): ${tail || "no error output"}`));
     });
-  });
-}
-
-/** sha256 (hex) of a file, streamed. */
-export function sha256File(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const h = createHash("sha256");
-    createReadStream(path)
-      .on("data", (d) => h.update(d))
-      .on("error", reject)
-      .on("end", () => resolve(h.digest("hex")));
   });
 }
 

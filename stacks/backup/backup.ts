@@ -89,10 +89,12 @@ export async function backupMain(argv: string[], io: CliIO = processIO, deps: Ma
       return reportManagedPrune(await pruneManaged(allManagedTargets(await loadStoresOutput(stack, deps)), { stack, dir, keepDays, deps: deps.adapters, log }), keepDays, io);
     }
 
-    // --connections: every store over its connection, as before (no stack output is read).
-    const split = v.connections ? undefined : partitionStores(await loadStoresOutput(stack, deps), stores, stack, v.dump ?? false);
+    // --connections / --connections-env: every store over its connection, as before (no stack output is read).
+    const source = { connections: v.connections, "connections-env": v["connections-env"] };
+    const given = source.connections !== undefined || source["connections-env"] !== undefined;
+    const split = given ? undefined : partitionStores(await loadStoresOutput(stack, deps), stores, stack, v.dump ?? false);
     if (!split?.managed.length) {
-      const conns = await loadConnections(stack, v.connections);
+      const conns = await loadConnections(stack, source);
       const kinds = selectStores(conns, split ? split.dumped : stores);
       const { path, manifest } = await runBackup(conns, { stack, dir, stores: kinds, projectRoot: PROJECT_ROOT, log });
       printArchive(io, path, manifest);
@@ -100,14 +102,14 @@ export async function backupMain(argv: string[], io: CliIO = processIO, deps: Ma
       if (gone.length) io.out(`pruned ${gone.length} backup(s) older than ${keepDays} days: ${gone.join(", ")}\n`);
       return EXIT.ok;
     }
-    return await mixedRun(split.managed, split.dumped, { stack, dir, keepDays, waitMinutes, connections: v.connections }, io, deps);
+    return await mixedRun(split.managed, split.dumped, { stack, dir, keepDays, waitMinutes }, io, deps);
   } catch (err) {
     return report("backup", err, io, BACKUP_USAGE);
   }
 }
 
 /** Managed snapshots, then the dump of the other stores, under one id; prune only when all succeeded. */
-async function mixedRun(managed: ManagedTarget[], dumped: StoreKind[], o: { stack: string; dir: string; keepDays: number; waitMinutes: number; connections?: string }, io: CliIO, deps: ManagedDeps): Promise<number> {
+async function mixedRun(managed: ManagedTarget[], dumped: StoreKind[], o: { stack: string; dir: string; keepDays: number; waitMinutes: number }, io: CliIO, deps: ManagedDeps): Promise<number> {
   const log = (m: string) => io.err(`${m}\n`);
   const id = await freshId(o.dir);
   const run = await runManagedBackup(managed, { stack: o.stack, dir: o.dir, id, waitMinutes: o.waitMinutes, polystoreVersion: polystoreVersion(PROJECT_ROOT), log, deps: deps.adapters, clock: deps.clock });
@@ -116,7 +118,7 @@ async function mixedRun(managed: ManagedTarget[], dumped: StoreKind[], o: { stac
   const failures = run.failures.map((f) => f.message);
   if (dumped.length) {
     try {
-      const conns = deps.connections ? await deps.connections(o.stack) : await loadConnections(o.stack, o.connections);
+      const conns = deps.connections ? await deps.connections(o.stack) : await loadConnections(o.stack, {});
       const kinds = selectStores(conns, dumped);
       const { path, manifest } = await runBackup(conns, { stack: o.stack, dir: o.dir, stores: kinds, projectRoot: PROJECT_ROOT, id, log });
       printArchive(io, path, manifest);

@@ -4,7 +4,7 @@
  * <file>), store selection, the archive folder, and the I/O the tests replace.
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { connectionsFromFile, connectionsFromStack, type Connections } from "../../components/init/connections";
+import { connectionsFromEnv, connectionsFromFile, connectionsFromStack, type Connections } from "../../components/init/connections";
 import { PROJECT_ROOT } from "../../components/init/project-root";
 import { STORE_KINDS, type StoreKind } from "../../components/core/types";
 import { CliUsageError, EnvironmentNotReady, exitCodeOf, EXIT } from "../cli/exit";
@@ -37,6 +37,7 @@ export const processIO: CliIO = {
 export const CONNECTION_OPTIONS = {
   stack: { type: "string" },
   connections: { type: "string" },
+  "connections-env": { type: "string" },
   store: { type: "string", multiple: true },
   to: { type: "string" },
   help: { type: "boolean", short: "h" },
@@ -45,6 +46,7 @@ export const CONNECTION_OPTIONS = {
 export const CONNECTION_USAGE = `  --stack <name>          the stack (required): its name goes into the manifest; connections come from
                           its secret output "connections" (pulumi CLI) unless --connections is given
   --connections <file>    read connections from a JSON file instead (as npm run migrate)
+  --connections-env <VAR> read them from an environment variable holding that JSON (the in-cluster backup CronJob)
   --store <kind>          only this store (repeatable): ${STORE_KINDS.join(", ")}
   --to <dir>              archive folder (default $POLYSTORE_BACKUP_DIR/<stack> or .polystore/backups/<stack>)
   -h, --help              this text
@@ -59,8 +61,9 @@ export function parseCommandLine<const O extends ParseArgsConfig["options"]>(arg
   }
 }
 
-/** Checks --stack and --store; pushes problems. */
-export function commonProblems(v: { stack?: string; store?: string[] }, problems: string[]): StoreKind[] | undefined {
+/** Checks --stack, --store and the connection source; pushes problems. */
+export function commonProblems(v: { stack?: string; store?: string[]; connections?: string; "connections-env"?: string }, problems: string[]): StoreKind[] | undefined {
+  if (v.connections !== undefined && v["connections-env"] !== undefined) problems.push("--connections and --connections-env are exclusive");
   if (!v.stack) problems.push("--stack <name> is required");
   else if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(v.stack)) problems.push(`--stack ${v.stack}: expected letters, digits, ".", "_" or "-"`);
   for (const s of v.store ?? []) if (!STORE_KINDS.includes(s as StoreKind)) problems.push(`--store ${s}: unknown store (expected ${STORE_KINDS.join(", ")})`);
@@ -71,11 +74,11 @@ export function archiveDir(stack: string, to?: string): string {
   return to ?? defaultBackupDir(PROJECT_ROOT, stack);
 }
 
-/** Connections from --connections or the stack (a missing Pulumi CLI/stack is "environment not ready"). */
-export async function loadConnections(stack: string, file?: string): Promise<Connections> {
-  if (file) {
+/** Connections from --connections, --connections-env or the stack (a missing Pulumi CLI/stack is "environment not ready"). */
+export async function loadConnections(stack: string, source: { connections?: string; "connections-env"?: string }): Promise<Connections> {
+  if (source.connections !== undefined || source["connections-env"] !== undefined) {
     try {
-      return connectionsFromFile(file);
+      return source.connections !== undefined ? connectionsFromFile(source.connections) : connectionsFromEnv(source["connections-env"]!);
     } catch (err) {
       throw new CliUsageError((err as Error).message);
     }

@@ -66,7 +66,7 @@ export async function restoreMain(argv: string[], io: CliIO = processIO, deps: M
       }
       return EXIT.ok;
     }
-    const conns = await loadConnections(stack, v.connections);
+    const conns = await loadConnections(stack, v);
     selectStores(conns, plan.stores);
     return await restoreAndVerify(conns, plan, { force: v.force ?? false, yes: v.yes ?? false, target: `stack ${stack}` }, io);
   } catch (err) {

@@ -64,7 +64,7 @@ export async function snapshotMain(argv: string[], io: CliIO = processIO): Promi
     if (v.to) problems.push("--to does not apply to snapshots (set POLYSTORE_SNAPSHOT_DIR)");
     if (problems.length) throw new CliUsageError(problems.join("\n"));
     const stack = v.stack!;
-    const conns = await loadConnections(stack, v.connections);
+    const conns = await loadConnections(stack, v);
     const log = (m: string) => io.err(`${m}\n`);
 
     if (command === "save") {

@@ -149,9 +149,14 @@ const kubernetesTarget: ConfigCheck = (cfg, problems) => {
       problems.push(`${keyPath(["stores", kind, "kubernetes"])}: only used with target kubernetes, but the target is ${storeTarget(cfg, kind)}`);
     }
   }
-  if (onK8s.length > 0 && cfg.initScripts.enabled && !cfg.kubernetes?.runnerImage) {
+  const backups = cfg.kubernetes?.backup.enabled ?? true;
+  if (onK8s.length > 0 && (cfg.initScripts.enabled || backups) && !cfg.kubernetes?.runnerImage) {
+    const uses = [
+      ...(cfg.initScripts.enabled ? [`the init Jobs (or set ${keyPath(["initScripts", "enabled"])}: false)`] : []),
+      ...(backups ? [`the scheduled backup CronJob (or set ${keyPath(["kubernetes", "backup", "enabled"])}: false)`] : []),
+    ];
     problems.push(
-      `${keyPath(["kubernetes", "runnerImage"])}: required when a store's target is kubernetes (${onK8s.join(", ")}) and init scripts are enabled: a pinned image of this project that runs the init Jobs inside the cluster (or set ${keyPath(["initScripts", "enabled"])}: false)`,
+      `${keyPath(["kubernetes", "runnerImage"])}: required when a store's target is kubernetes (${onK8s.join(", ")}): a pinned image of this project that runs ${uses.join(" and ")} inside the cluster`,
     );
   }
 };

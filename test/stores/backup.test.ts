@@ -3,10 +3,11 @@
  * store, data written as the application, a backup, a wipe (drop database,
  * FLUSHALL, delete index, detach-delete), a restore, and the counts plus a
  * sample of values compared; then every bad-input case, each leaving the data
- * as it was. Runs the CLIs' main functions in-process (exit codes, messages).
+ * as it was. Runs the CLIs' main functions in-process (exit codes, messages),
+ * and the kubernetes backup CronJob's exact command line as a process.
  */
-import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Redis from "ioredis";
@@ -15,6 +16,7 @@ import neo4j from "neo4j-driver";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createBackupDriver } from "../../components/backup/drivers";
+import { BACKUP_CONNECTIONS_ENV, BACKUP_MOUNT, backupCommand } from "../../components/targets/kubernetes";
 import { createSearchHttp } from "../../components/init/adapters/search-http";
 import { createExecutor } from "../../components/init/adapters/clickhouse-executor";
 import type { StoreConnection, StoreKind } from "../../components/core/types";
@@ -667,5 +669,45 @@ describe("snapshot save / load / reset", () => {
     const unknown = await cli(snapshotMain, ["load", "--stack", "x", "--name", "nope", "--connections", dst, "--yes"]);
     expect(unknown.code).toBe(2);
     expect(unknown.err).toContain("no snapshot named nope");
+  });
+});
+
+// ---------------------------------------------------------------- the kubernetes CronJob's command
+describe("the command the kubernetes backup CronJob runs", () => {
+  it("backs up from the connections in its environment variable, prunes old archives and prints no secret", async () => {
+    if (!pgConn) await pgSetup();
+    const dir = join(work, "cronjob-volume");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "20000101_000000.tar.gz"), "an archive older than --keep-days");
+    // Exactly the rendered command line (components/targets/kubernetes/backup.ts), run by npm from
+    // the project root as in the runner image; only the mount point is this test's folder.
+    const command = backupCommand("prod-eu", 7).map((a) => (a === BACKUP_MOUNT ? dir : a));
+    const conns = JSON.stringify({ postgres: pgConn });
+    const r = spawnSync(command[0]!, command.slice(1), { cwd: process.cwd(), env: { ...process.env, [BACKUP_CONNECTIONS_ENV]: conns }, encoding: "utf8", timeout: 120_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const id = /backup (\d{8}_\d{6}) of stack prod-eu: /.exec(r.stdout)?.[1];
+    expect(id, r.stdout).toBeDefined();
+    expect(r.stdout).toContain("pruned 1 backup(s) older than 7 days: 20000101_000000");
+    expect(readdirSync(dir).filter((f) => !f.startsWith("."))).toEqual([`${id}.tar.gz`]);
+    expect(statSync(join(dir, `${id}.tar.gz`)).mode & 0o777).toBe(0o600);
+    expect(r.stdout + r.stderr).not.toContain(pgConn.admin.password);
+    const manifest = JSON.parse(execFileSync("tar", ["-xzOf", join(dir, `${id}.tar.gz`), "manifest.json"], { encoding: "utf8" }));
+    expect(manifest).toMatchObject({ stack: "prod-eu", id });
+    expect(manifest.stores.postgres.counts["rows per table"]).toEqual((await counts(pgConn))["rows per table"]);
+  });
+
+  it("names the variable when it is missing or not JSON, without echoing it (exit 2)", async () => {
+    const missing = await cli(backupMain, ["--stack", "prod-eu", "--connections-env", "POLYSTORE_TEST_UNSET_VAR", "--to", join(work, "x")]);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain("--connections-env POLYSTORE_TEST_UNSET_VAR: the environment variable is not set");
+    process.env.POLYSTORE_TEST_BAD_VAR = "{not json sekrit";
+    const bad = await cli(backupMain, ["--stack", "prod-eu", "--connections-env", "POLYSTORE_TEST_BAD_VAR", "--to", join(work, "x")]);
+    delete process.env.POLYSTORE_TEST_BAD_VAR;
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain("--connections-env POLYSTORE_TEST_BAD_VAR: the variable does not hold valid JSON");
+    expect(bad.err).not.toContain("sekrit");
+    const both = await cli(backupMain, ["--stack", "prod-eu", "--connections", "f.json", "--connections-env", "X"]);
+    expect(both.code).toBe(2);
+    expect(both.err).toContain("--connections and --connections-env are exclusive");
   });
 });

@@ -5,10 +5,11 @@ import { createInitJob } from "./init-job";
 import type { KubernetesInfra } from "./namespace";
 import { createStatefulStore } from "./statefulset";
 
-export { kubernetesSchema, kubernetesStoreSchema, type KubernetesConfig, type KubernetesStoreConfig } from "./schema";
+export { kubernetesSchema, kubernetesStoreSchema, kubernetesBackupSchema, type KubernetesConfig, type KubernetesStoreConfig, type KubernetesBackupConfig } from "./schema";
 export { createKubernetesInfra, namespaceName, tagLabels, labelValue, type KubernetesInfra } from "./namespace";
 export { createStatefulStore, containerEnv, probes, FS_GROUP, type KubernetesStore } from "./statefulset";
 export { createInitJob, readInitScripts, initCommand, INIT_CONNECTION_ENV, type InitScriptFiles } from "./init-job";
+export { KubernetesBackups, createKubernetesBackups, backupCommand, BACKUP_CONNECTIONS_ENV, BACKUP_MOUNT, type KubernetesBackupsArgs } from "./backup";
 
 /**
  * Target `kubernetes`: the store's spec as a StatefulSet in the stack's namespace, reached at

@@ -17,6 +17,33 @@ export const kubernetesStoreSchema = z.strictObject({
 });
 export type KubernetesStoreConfig = z.output<typeof kubernetesStoreSchema>;
 
+/** A five-field cron expression (minute hour day-of-month month day-of-week). */
+const cron = z
+  .string()
+  .regex(/^\s*(\S+\s+){4}\S+\s*$/, "expected a cron schedule of five fields, such as \"0 3 * * *\" (03:00 every day)");
+
+/**
+ * `polystore:kubernetes.backup`: scheduled backups of the stack's Kubernetes stores, taken in the
+ * cluster by a CronJob running `npm run backup` from `runnerImage` into a PersistentVolumeClaim.
+ */
+export const kubernetesBackupSchema = z.strictObject({
+  /** Take scheduled backups. Default true (they need `runnerImage`); false for throw-away stacks. */
+  enabled: z.boolean().default(true),
+  /** When, as cron in `timeZone`. Default `0 3 * * *`: daily, inside the seeds' 24 h recovery point objective. */
+  schedule: cron.default("0 3 * * *"),
+  /** Time zone of the schedule (IANA name). Default `Etc/UTC`. */
+  timeZone: z.string().regex(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, "expected an IANA time zone such as Etc/UTC or Europe/Berlin").default("Etc/UTC"),
+  /** Archives older than this many days are deleted after each successful run. Default 7 (the seeds' RETENTION_DAYS). */
+  keepDays: z.number().int().min(1).max(3650).default(7),
+  /** Size of the backups PersistentVolumeClaim in GiB. Default 20. */
+  storageGb: z.number().int().min(1).default(20),
+  /** StorageClass of the backups volume. Default `polystore:kubernetes.storageClassName` (else the cluster default). */
+  storageClassName: dnsLabel.optional(),
+  /** A run still going after this many minutes is stopped and reported failed. Default 240 (the seeds' 4 h RTO). */
+  timeoutMinutes: z.number().int().min(5).max(1440).default(240),
+});
+export type KubernetesBackupConfig = z.output<typeof kubernetesBackupSchema>;
+
 /** `polystore:kubernetes`: the cluster and namespace stores are placed in. */
 export const kubernetesSchema = z.strictObject({
   /** Namespace of the stack's stores. Default `polystore-<stack>`. */
@@ -51,5 +78,7 @@ export const kubernetesSchema = z.strictObject({
   imagePullSecrets: z.array(dnsLabel).default([]),
   /** Retries of a failed init Job before it is reported failed. Default 2. */
   initBackoffLimit: z.number().int().min(0).max(10).default(2),
+  /** Scheduled backups in the cluster (see {@link kubernetesBackupSchema}). */
+  backup: kubernetesBackupSchema.prefault({}),
 });
 export type KubernetesConfig = z.output<typeof kubernetesSchema>;

@@ -280,7 +280,7 @@ describe("kubernetes target: init, secrets, options", () => {
     const e = await evaluate(
       {
         ...ALL_ON_K8S,
-        kubernetes: { kubeconfig: "apiVersion: v1\nkind: Config\n", context: "prod", namespace: "data", createNamespace: false },
+        kubernetes: { kubeconfig: "apiVersion: v1\nkind: Config\n", context: "prod", namespace: "data", createNamespace: false, backup: { enabled: false } },
         initScripts: { enabled: false },
       },
       "review-4",

@@ -109,7 +109,7 @@ describe("Pulumi.prod.yaml", () => {
     expect(versions.map((v) => v.name).sort()).toEqual(["elasticsearch", "mongodb", "postgres", "redis"].map((k) => `${k}-connection-secret-version`));
     for (const v of versions) expect(isSecretInput(v.inputs.secretString)).toBe(true);
     const k8sSecrets = ofType(prod.registered, "core/v1:Secret");
-    expect(k8sSecrets.map((s) => s.name).sort()).toEqual(["clickhouse-admin", "clickhouse-init-connection", "connections-secret", "neo4j-admin", "neo4j-init-connection"]);
+    expect(k8sSecrets.map((s) => s.name).sort()).toEqual(["backups-connections", "clickhouse-admin", "clickhouse-init-connection", "connections-secret", "neo4j-admin", "neo4j-init-connection"]);
     for (const s of k8sSecrets) expect(isSecretInput(s.inputs.stringData), s.name).toBe(true);
     // No password appears outside a secret anywhere in what was registered.
     const plainParts = prod.registered.map((r) => JSON.stringify(r.inputs, (_k, v) => (v && typeof v === "object" && "4dabf18193072939515e22adb298388d" in v ? "[secret]" : v)));
