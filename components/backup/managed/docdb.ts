@@ -16,7 +16,7 @@ import {
   RestoreDBClusterFromSnapshotCommand,
   type DBClusterSnapshot,
 } from "@aws-sdk/client-docdb";
-import { awsErrorName, stateOf, tagList, tagRecord, UnknownResourceError, type ManagedAdapter, type ManagedTarget, type SnapshotStatus } from "./types";
+import { awsErrorName, stateOf, tagList, tagRecord, UnknownResourceError, type ManagedAdapter, type ManagedTarget, type SnapshotStatus, addressVars } from "./types";
 
 const client = (t: ManagedTarget) => new DocDBClient({ region: t.fact.region });
 const PENDING_SNAPSHOT = ["creating", "pending", "copying"];
@@ -126,7 +126,7 @@ export const docdbAdapter: ManagedAdapter = {
   switchSteps(t, restoredId, endpoint) {
     return [
       `check the data on ${endpoint} (same master user and password as ${t.fact.id}; users are inside the snapshot)`,
-      `stop the applications' writes, then point them at ${endpoint} (MONGODB_HOST / MONGODB_URL in their connection secret)`,
+      `stop the applications' writes, then point them at ${endpoint} (${addressVars(t.kind)} in their connection secret)`,
       `${restoredId} (and its instance ${restoredId.slice(0, 61)}-1) is not in the Pulumi stack: import it (pulumi import) or delete both when you move back`,
     ];
   },

@@ -15,7 +15,7 @@ import {
   ListTagsForResourceCommand,
   type Snapshot,
 } from "@aws-sdk/client-elasticache";
-import { awsErrorName, stateOf, tagList, tagRecord, UnknownResourceError, type ManagedAdapter, type ManagedTarget, type SnapshotStatus } from "./types";
+import { awsErrorName, stateOf, tagList, tagRecord, UnknownResourceError, type ManagedAdapter, type ManagedTarget, type SnapshotStatus, addressVars } from "./types";
 
 const client = (t: ManagedTarget) => new ElastiCacheClient({ region: t.fact.region });
 const PENDING = ["creating", "copying", "modifying", "snapshotting"];
@@ -117,7 +117,7 @@ export const elasticacheAdapter: ManagedAdapter = {
   switchSteps(t, restoredId, endpoint) {
     return [
       `check the keys on ${endpoint} (same users: the user group of ${t.fact.id} is attached)`,
-      `stop the applications' writes, then point them at ${endpoint} (REDIS_HOST / REDIS_URL in their connection secret)`,
+      `stop the applications' writes, then point them at ${endpoint} (${addressVars(t.kind)} in their connection secret)`,
       `${restoredId} has one node and is not in the Pulumi stack: add replicas if needed, import it (pulumi import) or delete it when you move back`,
     ];
   },

@@ -13,7 +13,7 @@ import {
   MemoryDBClient,
   type Snapshot,
 } from "@aws-sdk/client-memorydb";
-import { awsErrorName, stateOf, tagList, tagRecord, UnknownResourceError, type ManagedAdapter, type ManagedTarget, type SnapshotStatus } from "./types";
+import { awsErrorName, stateOf, tagList, tagRecord, UnknownResourceError, type ManagedAdapter, type ManagedTarget, type SnapshotStatus, addressVars } from "./types";
 
 const client = (t: ManagedTarget) => new MemoryDBClient({ region: t.fact.region });
 const PENDING = ["creating", "copying", "updating", "snapshotting"];
@@ -111,7 +111,7 @@ export const memorydbAdapter: ManagedAdapter = {
   switchSteps(t, restoredId, endpoint) {
     return [
       `check the keys on ${endpoint} (same ACL as ${t.fact.id}: same users and passwords)`,
-      `stop the applications' writes, then point them at ${endpoint} (REDIS_HOST / REDIS_URL in their connection secret; cluster mode as before)`,
+      `stop the applications' writes, then point them at ${endpoint} (${addressVars(t.kind)} in their connection secret; cluster mode as before)`,
       `${restoredId} has no replicas and is not in the Pulumi stack: add replicas if needed, import it (pulumi import) or delete it when you move back`,
     ];
   },

@@ -12,7 +12,7 @@ import {
   RestoreDBInstanceFromDBSnapshotCommand,
   type DBSnapshot,
 } from "@aws-sdk/client-rds";
-import { awsErrorName, stateOf, tagList, tagRecord, UnknownResourceError, type ManagedAdapter, type ManagedTarget, type SnapshotStatus } from "./types";
+import { awsErrorName, stateOf, tagList, tagRecord, UnknownResourceError, type ManagedAdapter, type ManagedTarget, type SnapshotStatus, addressVars } from "./types";
 
 const client = (t: ManagedTarget) => new RDSClient({ region: t.fact.region });
 const PENDING_SNAPSHOT = ["creating", "pending", "copying"];
@@ -107,7 +107,7 @@ export const rdsAdapter: ManagedAdapter = {
   switchSteps(t, restoredId, endpoint) {
     return [
       `check the data on ${endpoint} (same master user and password as ${t.fact.id}; roles are cluster-wide and inside the snapshot)`,
-      `stop the applications' writes, then point them at ${endpoint} (POSTGRES_HOST / POSTGRES_URL in their connection secret)`,
+      `stop the applications' writes, then point them at ${endpoint} (${addressVars(t.kind)} in their connection secret)`,
       `${restoredId} is not in the Pulumi stack: keep ${t.fact.id} until you are sure, then either import ${restoredId} (pulumi import) or delete it when you move back`,
     ];
   },

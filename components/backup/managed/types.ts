@@ -5,6 +5,7 @@
  * snapshot BESIDE the live resource (a new resource; the live one is never touched).
  */
 import type { ManagedFact, ManagedService } from "../../core/managed";
+import { appEnvNames } from "../../stores";
 import type { StoreKind } from "../../core/types";
 import type { OpenSearchHttp } from "./signer";
 
@@ -105,4 +106,9 @@ export function stateOf(word: string | undefined, pending: readonly string[]): M
   const w = (word ?? "").toLowerCase();
   if (w === "available") return "available";
   return pending.includes(w) ? "creating" : "failed";
+}
+
+/** The application variables that carry a store's address (`DATABASE_URL / POSTGRES_URL / POSTGRES_HOST`), for switch steps. */
+export function addressVars(kind: StoreKind): string {
+  return appEnvNames(kind).filter((n) => /_(URL|URI|HOST)$/.test(n)).join(" / ");
 }

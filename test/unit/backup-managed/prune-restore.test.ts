@@ -128,7 +128,7 @@ describe("restore of a managed backup: beside the live resource, never over it",
       Tags: [...tagged("prod", ID).slice(0, 2), { Key: "store", Value: "postgres" }, { Key: "backup-id", Value: ID }, { Key: "restored-from", Value: SNAP }],
     });
     expect(r.out).toContain(`postgres: restored beside the live resource as ${NEW}, endpoint ${NEW}.abc.eu-west-1.rds.amazonaws.com:5432`);
-    expect(r.out).toContain(`2. stop the applications' writes, then point them at ${NEW}.abc.eu-west-1.rds.amazonaws.com:5432 (POSTGRES_HOST / POSTGRES_URL in their connection secret)`);
+    expect(r.out).toContain(`2. stop the applications' writes, then point them at ${NEW}.abc.eu-west-1.rds.amazonaws.com:5432 (DATABASE_URL / POSTGRES_URL / POSTGRES_HOST in their connection secret)`);
   });
 
   it("refuses before making anything when the snapshot is gone or the new name is taken, naming every problem", async () => {
