@@ -209,10 +209,9 @@ export async function extractArchive(file: string, into: string): Promise<Map<st
     writes.push(
       new Promise<void>((ok, ko) => {
         out.on("error", ko);
-        out.on("finish", () => {
-          sums.set(rel, h.digest("hex"));
-          ok();
-        });
+        out.on("finish", () => sums.set(rel, h.digest("hex")));
+        // "close" also comes after destroy() (a failed archive), which emits neither "finish" nor "error".
+        out.on("close", () => ok());
       }),
     );
     // One consumer does both, so no chunk can reach the hash and miss the file (or the reverse).

@@ -84,7 +84,7 @@ export async function runBackup(conns: Connections, o: BackupOptions): Promise<{
         });
         entries.push(...r.files.map((f) => ({ path: `${kind}/${f}`, file: join(dir, f) })));
         stores[kind] = {
-          kind, engineVersion: r.engineVersion, ledger: await d.ledger(), method: r.method, restoreMethod: r.restoreMethod,
+          kind, engineVersion: r.engineVersion, ledger: r.ledger ?? (await d.ledger()), method: r.method, restoreMethod: r.restoreMethod,
           identity: `admin (${conns[kind]!.admin.user || "no user"})`, parts: r.files.map((f) => ({ path: `${kind}/${f}`, sha256: "", bytes: 0 })), counts: r.counts,
         };
         log(`${kind}: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);

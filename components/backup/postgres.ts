@@ -1,6 +1,6 @@
 /**
  * PostgreSQL: `pg_dump -Fc` of the connection's database, taken inside an
- * exported snapshot so the manifest's row counts are exactly the dump's.
+ * exported snapshot so the manifest's row counts and ledger are exactly the dump's.
  * Restore: `pg_restore` into a staging database `<db>_r<id>`, count it, then
  * switch by renaming (old → `<db>_o<id>`, staging → `<db>`) and drop the old one.
  * A failure before the switch drops only the staging database; the live one is untouched.
@@ -24,12 +24,14 @@ export function createPostgresBackup(conn: StoreConnection): BackupDriver {
   const toolArgs = (database: string) => ["-h", conn.host, "-p", String(conn.port), "-U", conn.admin.user, "-d", database];
   const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
-  async function withClient<T>(database: string, f: (c: pg.Client) => Promise<T>): Promise<T> {
-    const c = new pg.Client({
+  const newClient = (database: string) =>
+    new pg.Client({
       host: conn.host, port: conn.port, user: conn.admin.user, password: conn.admin.password, database,
       ssl: conn.tls ? { rejectUnauthorized: conn.options?.tlsRejectUnauthorized !== "false" } : undefined,
       connectionTimeoutMillis: 10_000,
     });
+  async function withClient<T>(database: string, f: (c: pg.Client) => Promise<T>): Promise<T> {
+    const c = newClient(database);
     await c.connect();
     try {
       return await f(c);
@@ -49,6 +51,11 @@ export function createPostgresBackup(conn: StoreConnection): BackupDriver {
     return out;
   }
   const countsOf = async (database: string) => (await exists(database)) ? { "rows per table": await withClient(database, countRows) } : { "rows per table": {} };
+  async function readLedger(c: pg.Client): Promise<number[]> {
+    const t = await c.query("SELECT to_regclass('polystore.schema_history') AS t");
+    if (!t.rows[0].t) return [];
+    return (await c.query("SELECT version FROM polystore.schema_history WHERE success ORDER BY version")).rows.map((r) => Number(r.version));
+  }
 
   const driver: BackupDriver = {
     kind: "postgres",
@@ -61,11 +68,18 @@ export function createPostgresBackup(conn: StoreConnection): BackupDriver {
       }
     },
     async dump(dir) {
-      if (!(await exists(db))) throw new Error(`postgres at ${driver.address}: database ${db} does not exist; nothing to back up`);
-      return withClient(db, async (c) => {
+      const c = newClient(db);
+      try {
+        await c.connect();
+      } catch (err) {
+        if ((err as { code?: string }).code === "3D000") throw new Error(`postgres at ${driver.address}: database ${db} does not exist; nothing to back up`);
+        throw err;
+      }
+      try {
         await c.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
         const snapshot = String((await c.query("SELECT pg_export_snapshot() AS s")).rows[0].s);
         const counts = await countRows(c);
+        const ledger = await readLedger(c);
         const version = String((await c.query("SHOW server_version")).rows[0].server_version);
         // -Z0: the archive is gzipped as a whole; compressing the dump too cost half of pg_dump's time for a few percent of size.
         await runTool("pg_dump", ["-Fc", "-Z0", `--snapshot=${snapshot}`, "-f", join(dir, FILE), ...toolArgs(db)], { env, secrets });
@@ -76,8 +90,11 @@ export function createPostgresBackup(conn: StoreConnection): BackupDriver {
           restoreMethod: `pg_restore into staging database ${db}_r<id>, counted, then renamed over ${db}; the old database is dropped only after the switch`,
           files: [FILE],
           counts: { "rows per table": counts },
+          ledger,
         };
-      });
+      } finally {
+        await c.end().catch(() => undefined);
+      }
     },
     async restore(dir, manifest, id, log) {
       const staging = stagingName(db, id);
@@ -89,7 +106,7 @@ export function createPostgresBackup(conn: StoreConnection): BackupDriver {
         // The database-level statements are read from the dump's TOC while the data loads.
         const databaseSql = databaseLevelSql(file, staging);
         await Promise.all([runTool("pg_restore", ["--exit-on-error", "--single-transaction", ...toolArgs(staging), file], { env, secrets }), databaseSql]);
-        const [, counts] = await Promise.all([applyStatements(await databaseSql), countsOf(staging)]);
+        const [, counts] = await Promise.all([applyStatements(await databaseSql), withClient(staging, countRows).then((c) => ({ "rows per table": c }))]);
         const diff = allCountDifferences(manifest.counts, counts);
         if (diff.length) throw new Error(`postgres: staging database ${staging} does not match the manifest: ${diff.join("; ")}`);
       } catch (err) {
@@ -114,12 +131,7 @@ export function createPostgresBackup(conn: StoreConnection): BackupDriver {
     },
     counts: () => countsOf(db),
     async ledger() {
-      if (!(await exists(db))) return [];
-      return withClient(db, async (c) => {
-        const t = await c.query("SELECT to_regclass('polystore.schema_history') AS t");
-        if (!t.rows[0].t) return [];
-        return (await c.query("SELECT version FROM polystore.schema_history WHERE success ORDER BY version")).rows.map((r) => Number(r.version));
-      });
+      return (await exists(db)) ? withClient(db, readLedger) : [];
     },
     async isEmpty() {
       if (!(await exists(db))) return true;

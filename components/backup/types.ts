@@ -44,6 +44,8 @@ export interface DumpResult {
   /** Files written under the dump directory. */
   files: string[];
   counts: Record<string, Counts>;
+  /** The ledger as of the dump, where the driver reads it in the dump's own snapshot; else the engine asks {@link BackupDriver.ledger} afterwards. */
+  ledger?: number[];
 }
 
 export interface BackupDriver {
