@@ -7,6 +7,12 @@ import type { AwsInfra } from "./network";
 /** Name of the S3 snapshot repository polystore registers on an OpenSearch domain. */
 export const OPENSEARCH_SNAPSHOT_REPOSITORY = "polystore";
 
+/**
+ * Days a snapshot file is kept after `npm run backup -- prune` deleted its snapshot (it becomes a
+ * non-current version of the versioned bucket): long enough to undo a wrong prune, then gone.
+ */
+export const SNAPSHOT_NONCURRENT_DAYS = 30;
+
 /** The S3 actions the snapshot role may use, and on what (the bucket, its objects; nothing else). */
 export function snapshotRolePolicy(bucketArn: string, kmsKeyArn: string | undefined): string {
   return JSON.stringify({
@@ -32,7 +38,8 @@ export interface SnapshotRepository {
  * The S3 repository for an OpenSearch domain's manual snapshots (AWS: "Creating index snapshots in
  * Amazon OpenSearch Service", prerequisites): a private bucket (every public access blocked),
  * encrypted by default (SSE-KMS with `polystore:aws.kmsKeyArn` when set, else SSE-S3), versioned
- * (an overwritten or deleted snapshot file can be recovered), never `forceDestroy` (a stack
+ * (an overwritten or deleted snapshot file can be recovered for {@link SNAPSHOT_NONCURRENT_DAYS}
+ * days, then expires; unfinished uploads are aborted after 7), never `forceDestroy` (a stack
  * cannot be destroyed while snapshots are in it); and the role the domain assumes
  * (`es.amazonaws.com`) with list/get/put/delete on that bucket only. Registering the repository
  * is an HTTP call to the domain, made by `npm run backup` (components/backup/managed/opensearch.ts).
@@ -71,6 +78,25 @@ export function renderSnapshotRepository(ctx: StoreRenderInput, infra: AwsInfra)
     opts,
   );
 
+  // Versioning keeps what a deleted snapshot leaves behind; without expiry the bucket only grows.
+  const lifecycle = new aws.s3.BucketLifecycleConfiguration(
+    `${ctx.name}-snapshots-lifecycle`,
+    {
+      ...infra.region,
+      bucket: bucket.id,
+      rules: [
+        {
+          id: "expire-deleted-snapshot-files",
+          status: "Enabled",
+          filter: {},
+          noncurrentVersionExpiration: { noncurrentDays: SNAPSHOT_NONCURRENT_DAYS },
+          abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+        },
+      ],
+    },
+    { ...opts, dependsOn: [versioning] },
+  );
+
   const role = new aws.iam.Role(
     `${ctx.name}-snapshot-role`,
     {
@@ -89,5 +115,5 @@ export function renderSnapshotRepository(ctx: StoreRenderInput, infra: AwsInfra)
     opts,
   );
 
-  return { bucket, role, ready: [publicAccess, encryption, versioning, policy] };
+  return { bucket, role, ready: [publicAccess, encryption, versioning, lifecycle, policy] };
 }

@@ -13,7 +13,7 @@ const ADDED_SINCE: RegExp[] = [
   // issue 16: scheduled backups on the kubernetes target (component, claim, connections Secret, CronJob)
   /^polystore:kubernetes:KubernetesTarget\$polystore:kubernetes:Backups(\$kubernetes:(core\/v1:PersistentVolumeClaim|core\/v1:Secret|batch\/v1:CronJob))?::backups(-volume|-connections)?$/,
   // issue 16: managed snapshots on aws — the OpenSearch snapshot repository's bucket (and its settings) and role
-  /^polystore:elasticsearch:ElasticsearchStore\$aws:(s3\/\w+:\w+::elasticsearch-snapshots(-public-access|-encryption|-versioning)?|iam\/(role:Role::elasticsearch-snapshot-role|rolePolicy:RolePolicy::elasticsearch-snapshot-policy))$/,
+  /^polystore:elasticsearch:ElasticsearchStore\$aws:(s3\/\w+:\w+::elasticsearch-snapshots(-public-access|-encryption|-versioning|-lifecycle)?|iam\/(role:Role::elasticsearch-snapshot-role|rolePolicy:RolePolicy::elasticsearch-snapshot-policy))$/,
 ];
 
 /** The parent-less form of an alias as sent to the engine (a URN string, or an alias spec naming one). */
@@ -70,7 +70,7 @@ describe("resource URNs survive the one-home-per-store redesign (issue 12)", () 
     const added = resources.filter((r) => ![...answers.get(r.urn)!].some((u) => before.includes(u))).map((r) => r.urn.split("::").slice(2).join("::"));
     expect(added.filter((u) => !ADDED_SINCE.some((re) => re.test(u)))).toEqual([]);
     // The aws managed backups' S3 repository is in every stack with OpenSearch (prod).
-    if (name === "prod") expect(added.filter((u) => ADDED_SINCE[2]!.test(u))).toHaveLength(6);
+    if (name === "prod") expect(added.filter((u) => ADDED_SINCE[2]!.test(u))).toHaveLength(7);
     // Every resource has a parent other than the stack but the components at the top.
     const rootCustom = e.registered.filter((r) => !r.options.parent && !r.type.startsWith("polystore:"));
     expect(rootCustom.map((r) => `${r.type} ${r.name}`)).toEqual([]);

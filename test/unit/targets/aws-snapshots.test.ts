@@ -60,6 +60,12 @@ describe("OpenSearch snapshot repository: bucket and role, children of the store
     expect(enc.rules).toEqual([{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
     const ver = inputs(resource(review.registered, "s3/bucketVersioning:BucketVersioning", "elasticsearch-snapshots-versioning"));
     expect(ver.versioningConfiguration).toEqual({ status: "Enabled" });
+    // Files of pruned snapshots (non-current versions) expire after 30 days; unfinished uploads after 7.
+    const life = resource(review.registered, "s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "elasticsearch-snapshots-lifecycle");
+    expect(inputs(life).bucket).toBe("elasticsearch-snapshots-id");
+    expect(inputs(life).rules).toEqual([
+      { id: "expire-deleted-snapshot-files", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: 30 }, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } },
+    ]);
   });
 
   it("with polystore:aws.kmsKeyArn the bucket uses SSE-KMS with that key", () => {
@@ -93,6 +99,7 @@ describe("OpenSearch snapshot repository: bucket and role, children of the store
       "elasticsearch-snapshot-role",
       "elasticsearch-snapshots",
       "elasticsearch-snapshots-encryption",
+      "elasticsearch-snapshots-lifecycle",
       "elasticsearch-snapshots-public-access",
       "elasticsearch-snapshots-versioning",
     ]);

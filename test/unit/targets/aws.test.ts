@@ -294,6 +294,7 @@ describe("aws target: tags, secrets, init", () => {
       "bucketPublicAccessBlock:BucketPublicAccessBlock",
       "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
       "bucketVersioning:BucketVersioning",
+      "bucketLifecycleConfiguration:BucketLifecycleConfiguration",
     ];
     const awsResources = review.registered.filter((r) => r.type.startsWith("aws:") && !untaggable.some((t) => r.type.endsWith(t)));
     expect(awsResources.length).toBeGreaterThanOrEqual(20);
