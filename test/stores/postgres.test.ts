@@ -13,6 +13,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initScriptsProvider } from "../../components/init/resource";
+import { createAdapter } from "../../components/init/registry";
 import { PROJECT_ROOT } from "../../components/init/runner";
 import type { StoreConnection } from "../../components/core/types";
 import { copyScripts, ok, removeDir, run, storeConnection, uniqueSuffix, withPg } from "./init-support";
@@ -91,6 +92,22 @@ describe("postgres init scripts", () => {
       return n;
     });
     expect(seen).toBe(1);
+  });
+
+  it("ensures the identity from many runners at once without racing (a no-op apply does it without the migration lock)", async () => {
+    const conn = await freshDatabase();
+    // Eight at once on a database none of them has seen: each would CREATE the same roles and
+    // GRANT on the same database and schema ("role already exists", "tuple concurrently updated").
+    const adapters = await Promise.all(Array.from({ length: 8 }, () => createAdapter(conn)));
+    try {
+      await Promise.all(adapters.map((a) => a.connect()));
+      const results = await Promise.allSettled(adapters.map((a) => a.ensureIdentity()));
+      expect(results.filter((r) => r.status === "rejected").map((r) => String((r as PromiseRejectedResult).reason))).toEqual([]);
+    } finally {
+      await Promise.all(adapters.map((a) => a.close()));
+    }
+    const roles = await admin(conn, "postgres", (c) => c.query("SELECT rolname FROM pg_roles WHERE rolname = ANY($1) ORDER BY 1", [[conn.app.user, conn.options!.ownerRole]]));
+    expect(roles.rows.map((r) => r.rolname)).toEqual([conn.app.user, conn.options!.ownerRole].sort());
   });
 
   it("refuses a script with its own transaction control, naming the file", async () => {

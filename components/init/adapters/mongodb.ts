@@ -40,6 +40,8 @@ const LOCK_ID = "init";
 /** A lock older than this is considered abandoned (crashed runner); renewed on every script. */
 const LOCK_TTL_MS = 10 * 60_000;
 const DUPLICATE_KEY = 11000;
+/** createUser of a user that exists (MongoDB error 51003, UserAlreadyExists). */
+const USER_ALREADY_EXISTS = 51003;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -180,7 +182,13 @@ export class MongoAdapter implements StoreAdapter {
     const found = await this.rt("usersInfo", () => this.db.command({ usersInfo: { user, db: dbName } }));
     const exists = Array.isArray(found.users) && found.users.length > 0;
     if (exists) await this.rt("updateUser", () => this.db.command({ updateUser: user, pwd: password, roles }));
-    else await this.rt("createUser", () => this.db.command({ createUser: user, pwd: password, roles }));
+    else {
+      // Another runner may create it between usersInfo and here (a no-op apply runs this without the lock).
+      await this.rt("createUser", () => this.db.command({ createUser: user, pwd: password, roles })).catch(async (err: { code?: number }) => {
+        if (err?.code !== USER_ALREADY_EXISTS) throw err;
+        await this.rt("updateUser", () => this.db.command({ updateUser: user, pwd: password, roles }));
+      });
+    }
     const what = `mongodb: user ${user}@${dbName} ${exists ? "updated" : "created"}`;
     return info.roles
       ? [`${what} with role readWrite on ${dbName} only`]

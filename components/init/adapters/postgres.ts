@@ -150,60 +150,19 @@ export function createPostgresAdapter(conn: StoreConnection): StoreAdapter {
         throw new Error(`postgres: admin.user, app.user and options.ownerRole must be three different roles (got ${conn.admin.user}, ${appRole}, ${ownerRole})`);
       }
       const manageApp = conn.options?.manageAppUser !== "false";
-      const roles = await run(
-        "SELECT rolname, rolcanlogin, rolsuper, rolbypassrls, rolcreatedb, rolcreaterole, rolreplication FROM pg_roles WHERE rolname = ANY($1)",
-        [[ownerRole, appRole]],
-      );
-      const have = new Map(roles.rows.map((r) => [r.rolname as string, r as Record<string, boolean>]));
-      if (!manageApp && !have.has(appRole)) {
-        throw new Error(`postgres: options.manageAppUser is "false" but the application role ${appRole} does not exist; create it first`);
+      // Concurrent runners (a no-op apply ensures the identity without the migration lock) would
+      // race on the same roles and grants ("tuple concurrently updated", "role already exists"):
+      // one at a time, in one transaction, from the read of the roles to the last grant.
+      await run("BEGIN");
+      try {
+        await run("SELECT pg_advisory_xact_lock(hashtext('polystore:identity'))");
+        const notes = await ensureIdentityLocked(manageApp);
+        await run("COMMIT");
+        return notes;
+      } catch (err) {
+        await run("ROLLBACK").catch(() => undefined);
+        throw err;
       }
-      const role = (name: string, login: boolean, extra = "") => {
-        const row = have.get(name);
-        // CREATE with every attribute spelled out; ALTER only what is wrong, because a non-superuser
-        // admin (RDS, Cloud SQL) may not even mention SUPERUSER/BYPASSRLS/REPLICATION in ALTER ROLE.
-        if (!row) return `CREATE ROLE ${q(name)} ${login ? "LOGIN" : "NOLOGIN"} NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS NOREPLICATION ${extra}`;
-        const fix = [
-          row.rolcanlogin !== login ? (login ? "LOGIN" : "NOLOGIN") : "",
-          row.rolsuper ? "NOSUPERUSER" : "",
-          row.rolbypassrls ? "NOBYPASSRLS" : "",
-          row.rolcreatedb ? "NOCREATEDB" : "",
-          row.rolcreaterole ? "NOCREATEROLE" : "",
-          row.rolreplication ? "NOREPLICATION" : "",
-        ].filter(Boolean);
-        const pw = extra.startsWith("PASSWORD") ? extra : "";
-        return fix.length || pw ? `ALTER ROLE ${q(name)} ${fix.join(" ")} ${pw}` : "";
-      };
-      await run(
-        [
-          role(ownerRole, false),
-          `GRANT ${q(ownerRole)} TO CURRENT_USER`,
-          manageApp ? role(appRole, true, `PASSWORD ${pg.escapeLiteral(conn.app.password)}`) : "",
-          `REVOKE ${q(ownerRole)} FROM ${q(appRole)}`,
-          // Only the application role (and the owner/admin) may connect to the application's database.
-          `REVOKE ALL ON DATABASE ${q(db)} FROM PUBLIC`,
-          `GRANT CONNECT, TEMPORARY ON DATABASE ${q(db)} TO ${q(appRole)}`,
-          // Bound what one application session can hold: locks, long statements, abandoned transactions.
-          manageApp ? `ALTER ROLE ${q(appRole)} SET lock_timeout = ${limits.lockTimeoutMs}` : "",
-          manageApp ? `ALTER ROLE ${q(appRole)} SET statement_timeout = ${limits.statementTimeoutMs}` : "",
-          manageApp ? `ALTER ROLE ${q(appRole)} SET idle_in_transaction_session_timeout = ${limits.idleInTransactionTimeoutMs}` : "",
-          `REVOKE CREATE ON SCHEMA public FROM PUBLIC`,
-          `GRANT USAGE, CREATE ON SCHEMA public TO ${q(ownerRole)}`,
-          `GRANT USAGE ON SCHEMA public TO ${q(appRole)}`,
-        ]
-          .filter(Boolean)
-          .join(";\n"),
-      );
-      const others = await revokePublicConnect();
-      return [
-        `${have.has(ownerRole) ? "updated" : "created"} owner role ${ownerRole} (NOLOGIN)`,
-        `CONNECT on database ${db}: ${appRole} only (revoked from PUBLIC)`,
-        ...others,
-        manageApp
-          ? `${have.has(appRole) ? "updated" : "created"} application role ${appRole} (LOGIN, no superuser/createdb/createrole/bypassrls; ` +
-            `lock_timeout ${limits.lockTimeoutMs} ms, statement_timeout ${limits.statementTimeoutMs} ms, idle_in_transaction_session_timeout ${limits.idleInTransactionTimeoutMs} ms)`
-          : `application role ${appRole} not managed (options.manageAppUser = "false"): only its schema grants were ensured`,
-      ];
     },
     placeholders: () => ({ OWNER_ROLE: ownerRole, APP_ROLE: appRole, DATABASE: db }),
 
@@ -247,6 +206,64 @@ export function createPostgresAdapter(conn: StoreConnection): StoreAdapter {
       throw new Error(errorText(err, secrets));
     }
     return c;
+  }
+
+  /** The body of ensureIdentity, run inside its transaction and advisory lock. */
+  async function ensureIdentityLocked(manageApp: boolean): Promise<string[]> {
+    const roles = await run(
+      "SELECT rolname, rolcanlogin, rolsuper, rolbypassrls, rolcreatedb, rolcreaterole, rolreplication FROM pg_roles WHERE rolname = ANY($1)",
+      [[ownerRole, appRole]],
+    );
+    const have = new Map(roles.rows.map((r) => [r.rolname as string, r as Record<string, boolean>]));
+    if (!manageApp && !have.has(appRole)) {
+      throw new Error(`postgres: options.manageAppUser is "false" but the application role ${appRole} does not exist; create it first`);
+    }
+    const role = (name: string, login: boolean, extra = "") => {
+      const row = have.get(name);
+      // CREATE with every attribute spelled out; ALTER only what is wrong, because a non-superuser
+      // admin (RDS, Cloud SQL) may not even mention SUPERUSER/BYPASSRLS/REPLICATION in ALTER ROLE.
+      if (!row) return `CREATE ROLE ${q(name)} ${login ? "LOGIN" : "NOLOGIN"} NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS NOREPLICATION ${extra}`;
+      const fix = [
+        row.rolcanlogin !== login ? (login ? "LOGIN" : "NOLOGIN") : "",
+        row.rolsuper ? "NOSUPERUSER" : "",
+        row.rolbypassrls ? "NOBYPASSRLS" : "",
+        row.rolcreatedb ? "NOCREATEDB" : "",
+        row.rolcreaterole ? "NOCREATEROLE" : "",
+        row.rolreplication ? "NOREPLICATION" : "",
+      ].filter(Boolean);
+      const pw = extra.startsWith("PASSWORD") ? extra : "";
+      return fix.length || pw ? `ALTER ROLE ${q(name)} ${fix.join(" ")} ${pw}` : "";
+    };
+    await run(
+      [
+        role(ownerRole, false),
+        `GRANT ${q(ownerRole)} TO CURRENT_USER`,
+        manageApp ? role(appRole, true, `PASSWORD ${pg.escapeLiteral(conn.app.password)}`) : "",
+        `REVOKE ${q(ownerRole)} FROM ${q(appRole)}`,
+        // Only the application role (and the owner/admin) may connect to the application's database.
+        `REVOKE ALL ON DATABASE ${q(db)} FROM PUBLIC`,
+        `GRANT CONNECT, TEMPORARY ON DATABASE ${q(db)} TO ${q(appRole)}`,
+        // Bound what one application session can hold: locks, long statements, abandoned transactions.
+        manageApp ? `ALTER ROLE ${q(appRole)} SET lock_timeout = ${limits.lockTimeoutMs}` : "",
+        manageApp ? `ALTER ROLE ${q(appRole)} SET statement_timeout = ${limits.statementTimeoutMs}` : "",
+        manageApp ? `ALTER ROLE ${q(appRole)} SET idle_in_transaction_session_timeout = ${limits.idleInTransactionTimeoutMs}` : "",
+        `REVOKE CREATE ON SCHEMA public FROM PUBLIC`,
+        `GRANT USAGE, CREATE ON SCHEMA public TO ${q(ownerRole)}`,
+        `GRANT USAGE ON SCHEMA public TO ${q(appRole)}`,
+      ]
+        .filter(Boolean)
+        .join(";\n"),
+    );
+    const others = await revokePublicConnect();
+    return [
+      `${have.has(ownerRole) ? "updated" : "created"} owner role ${ownerRole} (NOLOGIN)`,
+      `CONNECT on database ${db}: ${appRole} only (revoked from PUBLIC)`,
+      ...others,
+      manageApp
+        ? `${have.has(appRole) ? "updated" : "created"} application role ${appRole} (LOGIN, no superuser/createdb/createrole/bypassrls; ` +
+          `lock_timeout ${limits.lockTimeoutMs} ms, statement_timeout ${limits.statementTimeoutMs} ms, idle_in_transaction_session_timeout ${limits.idleInTransactionTimeoutMs} ms)`
+        : `application role ${appRole} not managed (options.manageAppUser = "false"): only its schema grants were ensured`,
+    ];
   }
 
   /**
