@@ -114,11 +114,14 @@ export const NO_PULUMI_CLI =
   "or skip the CLI and pass the connections yourself with --connections <file.json> (see --help)";
 
 /**
- * `pulumi stack output connections --show-secrets --json --stack <stack>`,
- * run in `cwd`. Only stderr is ever shown on failure (stdout holds secrets).
+ * `pulumi stack output <name> --json --stack <stack>` (with `--show-secrets` when `secrets`), run in
+ * `cwd`, parsed as JSON. Only stderr is ever shown on failure (stdout may hold secrets). A missing
+ * CLI, stack, login or passphrase is {@link ConnectionSourceNotReady} with a hint; `alternative`
+ * is added to the message when the CLI cannot run at all.
  */
-export async function connectionsFromStack(stack: string, cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<Connections> {
-  const args = ["stack", "output", "connections", "--show-secrets", "--json", "--stack", stack];
+export async function stackOutput(stack: string, name: string, cwd: string, o: { secrets?: boolean; alternative?: string; env?: NodeJS.ProcessEnv } = {}): Promise<unknown> {
+  const env = o.env ?? process.env;
+  const args = ["stack", "output", name, ...(o.secrets ? ["--show-secrets"] : []), "--json", "--stack", stack];
   const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolveRun, reject) => {
     const child = spawn(pulumiCommand(env), args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
@@ -127,33 +130,38 @@ export async function connectionsFromStack(stack: string, cwd: string, env: Node
     child.stderr.on("data", (d) => (err += d));
     child.on("error", (e) =>
       reject(
-        (e as NodeJS.ErrnoException).code === "ENOENT"
-          ? new ConnectionSourceNotReady(NO_PULUMI_CLI)
-          : new ConnectionSourceNotReady(`cannot run the Pulumi CLI (${(e as NodeJS.ErrnoException).code ?? e.message}); pass --connections <file.json> instead`),
+        new ConnectionSourceNotReady(
+          (e as NodeJS.ErrnoException).code === "ENOENT" ? NO_PULUMI_CLI : `cannot run the Pulumi CLI (${(e as NodeJS.ErrnoException).code ?? e.message})${o.alternative ?? ""}`,
+        ),
       ),
     );
     child.on("close", (c) => resolveRun({ code: c, stdout: out, stderr: err }));
   });
   if (code !== 0) {
     const tail = stderr.trim().split("\n").slice(-3).join(" ");
-    const hint = notReadyHint(tail, stack);
-    const message = `pulumi stack output connections --stack ${stack} failed (exit ${code}): ${tail}${hint ? `\n  ${hint}` : ""}`;
+    const hint = notReadyHint(tail, stack, name);
+    const message = `pulumi stack output ${name} --stack ${stack} failed (exit ${code}): ${tail}${hint ? `\n  ${hint}` : ""}`;
     throw hint ? new ConnectionSourceNotReady(message) : new Error(message);
   }
   try {
-    return parseConnections(JSON.parse(stdout), `stack ${stack} output "connections"`);
-  } catch (err) {
-    if (err instanceof SyntaxError) throw new Error(`stack ${stack}: output "connections" is not JSON; does the stack export it?`);
-    throw err;
+    return JSON.parse(stdout);
+  } catch {
+    throw new Error(`stack ${stack}: output "${name}" is not JSON; does the stack export it?`);
   }
 }
 
+/** The stack's secret output `connections` (see {@link stackOutput}). */
+export async function connectionsFromStack(stack: string, cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<Connections> {
+  const value = await stackOutput(stack, "connections", cwd, { secrets: true, alternative: "; pass --connections <file.json> instead", env });
+  return parseConnections(value, `stack ${stack} output "connections"`);
+}
+
 /** What to do when the CLI's failure says the environment is not ready; undefined for other failures. */
-export function notReadyHint(stderr: string, stack: string): string | undefined {
+export function notReadyHint(stderr: string, stack: string, output = "connections"): string | undefined {
   if (/no stack named|stack .* not found|could not find stack/i.test(stderr))
     return `no stack "${stack}" in the current backend: run \`pulumi up --stack ${stack}\` first, or check \`pulumi stack ls\` and \`pulumi whoami\``;
   if (/does not have output property/i.test(stderr))
-    return `stack "${stack}" has no output "connections" yet: run \`pulumi up --stack ${stack}\` first`;
+    return `stack "${stack}" has no output "${output}" yet: run \`pulumi up --stack ${stack}\` first`;
   if (/not logged in|pulumi login|PULUMI_ACCESS_TOKEN/i.test(stderr))
     return "not logged in to a Pulumi backend: run `pulumi login --local` (or `pulumi login file://<dir>`) first";
   if (/passphrase/i.test(stderr))

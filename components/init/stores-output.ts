@@ -4,10 +4,9 @@
  * `connections` (./connections.ts) but without --show-secrets: nothing in it is secret.
  * `npm run backup` uses it to tell managed stores (snapshotted through the cloud's API) from the rest.
  */
-import { spawn } from "node:child_process";
 import { MANAGED_SERVICES, type StoreSummary } from "../core/managed";
 import { STORE_KINDS, type StoreKind } from "../core/types";
-import { ConnectionSourceNotReady, NO_PULUMI_CLI, notReadyHint, pulumiCommand } from "./connections";
+import { stackOutput } from "./connections";
 
 export type { StoreSummary };
 export type StoresOutput = Partial<Record<StoreKind, StoreSummary>>;
@@ -52,28 +51,7 @@ export function parseStoresOutput(value: unknown, source: string): StoresOutput 
   return out;
 }
 
-/** `pulumi stack output stores --json --stack <stack>` in `cwd`, validated. */
+/** `pulumi stack output stores --json --stack <stack>` in `cwd`, validated (see {@link stackOutput}). */
 export async function storesFromStack(stack: string, cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<StoresOutput> {
-  const args = ["stack", "output", "stores", "--json", "--stack", stack];
-  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolveRun, reject) => {
-    const child = spawn(pulumiCommand(env), args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (err += d));
-    child.on("error", (e) => reject(new ConnectionSourceNotReady((e as NodeJS.ErrnoException).code === "ENOENT" ? NO_PULUMI_CLI : `cannot run the Pulumi CLI (${e.message})`)));
-    child.on("close", (c) => resolveRun({ code: c, stdout: out, stderr: err }));
-  });
-  if (code !== 0) {
-    const tail = stderr.trim().split("\n").slice(-3).join(" ");
-    const hint = notReadyHint(tail, stack)?.replace('output "connections"', 'output "stores"');
-    const message = `pulumi stack output stores --stack ${stack} failed (exit ${code}): ${tail}${hint ? `\n  ${hint}` : ""}`;
-    throw hint ? new ConnectionSourceNotReady(message) : new Error(message);
-  }
-  try {
-    return parseStoresOutput(JSON.parse(stdout), `stack ${stack} output "stores"`);
-  } catch (err) {
-    if (err instanceof SyntaxError) throw new Error(`stack ${stack}: output "stores" is not JSON; does the stack export it?`);
-    throw err;
-  }
+  return parseStoresOutput(await stackOutput(stack, "stores", cwd, { env }), `stack ${stack} output "stores"`);
 }
