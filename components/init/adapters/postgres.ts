@@ -22,6 +22,15 @@ const LOCK_SQL = `LOCK TABLE ${LOCK_TABLE} IN SHARE ROW EXCLUSIVE MODE NOWAIT`;
 const RETRYABLE = new Set(["23505", "42P06", "42P07", "55P03"]);
 const TX_CONTROL = /^\s*(BEGIN(\s+(TRANSACTION|WORK))?\s*;|START\s+TRANSACTION\b|COMMIT\s*;|ROLLBACK\s*;)/im;
 
+
+/**
+ * Runs schema set-up statements one runner at a time: `REVOKE … ON SCHEMA polystore` from the lock
+ * preamble of one runner and from another's ensureLedger (under the migration lock) otherwise race
+ * on the same catalog row ("tuple concurrently updated").
+ */
+function serializedSetup(sql: string): string {
+  return `BEGIN; SELECT pg_advisory_xact_lock(hashtext('polystore:schema')); ${sql} COMMIT;`;
+}
 export function createPostgresAdapter(conn: StoreConnection): StoreAdapter {
   const db = checkIdentifier("postgres", "database", conn.database);
   const appRole = checkIdentifier("postgres", "app.user", conn.app.user);
@@ -60,7 +69,7 @@ export function createPostgresAdapter(conn: StoreConnection): StoreAdapter {
 
     async ensureLedger() {
       await run(
-        `CREATE SCHEMA IF NOT EXISTS polystore;
+        serializedSetup(`CREATE SCHEMA IF NOT EXISTS polystore;
          REVOKE ALL ON SCHEMA polystore FROM PUBLIC;
          CREATE TABLE IF NOT EXISTS polystore.schema_history (
            version integer PRIMARY KEY,
@@ -71,8 +80,11 @@ export function createPostgresAdapter(conn: StoreConnection): StoreAdapter {
            success boolean NOT NULL,
            error text
          );
-         REVOKE ALL ON polystore.schema_history FROM PUBLIC;`,
-      );
+         REVOKE ALL ON polystore.schema_history FROM PUBLIC;`),
+      ).catch(async (err) => {
+        await run("ROLLBACK").catch(() => undefined);
+        throw err;
+      });
     },
     async readLedger() {
       const exists = await run("SELECT to_regclass('polystore.schema_history') IS NOT NULL AS ok");
@@ -108,10 +120,10 @@ export function createPostgresAdapter(conn: StoreConnection): StoreAdapter {
         try {
           if (!ready) {
             await lock(
-              `CREATE SCHEMA IF NOT EXISTS polystore;
+              serializedSetup(`CREATE SCHEMA IF NOT EXISTS polystore;
                REVOKE ALL ON SCHEMA polystore FROM PUBLIC;
                CREATE TABLE IF NOT EXISTS ${LOCK_TABLE} (id integer PRIMARY KEY);
-               REVOKE ALL ON ${LOCK_TABLE} FROM PUBLIC;`,
+               REVOKE ALL ON ${LOCK_TABLE} FROM PUBLIC;`),
             );
             ready = true;
           }
